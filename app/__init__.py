@@ -1,0 +1,1 @@
+"""Consulta: the public consultation that sets a multistakeholder forum's agenda."""

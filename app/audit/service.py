@@ -1,0 +1,75 @@
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from app.audit.chain import GENESIS, entry_hash
+from app.audit.models import AuditEntry
+from app.auth.models import Account
+from app.db import utcnow
+from app.errors import Conflict
+
+ACCOUNTS_CHAIN = "accounts"
+_ATTEMPTS = 5
+
+
+def consultation_chain(consultation_id: int) -> str:
+    return f"consultation:{consultation_id}"
+
+
+def record(
+    session: Session,
+    *,
+    actor: Account | None,
+    action: str,
+    target_type: str,
+    target_id: str | int | None = None,
+    consultation_id: int | None = None,
+    detail: dict[str, Any] | None = None,
+) -> AuditEntry:
+    """Appends an entry to the consultation's chain (or the accounts chain).
+
+    Two transactions appending at once race for the same `seq`; the loser retries inside a
+    savepoint after the winner commits, so the chain stays linear without a global lock.
+    """
+    chain = consultation_chain(consultation_id) if consultation_id else ACCOUNTS_CHAIN
+    for _ in range(_ATTEMPTS):
+        last = session.execute(
+            select(AuditEntry.seq, AuditEntry.hash)
+            .where(AuditEntry.chain == chain)
+            .order_by(AuditEntry.seq.desc())
+            .limit(1)
+        ).first()
+        seq, prev_hash = (last.seq + 1, last.hash) if last else (1, GENESIS)
+        entry = AuditEntry(
+            chain=chain,
+            seq=seq,
+            consultation_id=consultation_id,
+            actor_id=actor.id if actor else None,
+            actor=actor.email if actor else "system",
+            action=action,
+            target_type=target_type,
+            target_id=None if target_id is None else str(target_id),
+            detail=detail or {},
+            created_at=utcnow(),
+            prev_hash=prev_hash,
+        )
+        entry.hash = entry_hash(
+            chain=chain,
+            seq=seq,
+            actor=entry.actor,
+            action=action,
+            target_type=target_type,
+            target_id=entry.target_id,
+            detail=entry.detail,
+            created_at=entry.created_at,
+            prev_hash=prev_hash,
+        )
+        try:
+            with session.begin_nested():
+                session.add(entry)
+        except IntegrityError:
+            continue
+        return entry
+    raise Conflict("Too many concurrent changes; try again.")

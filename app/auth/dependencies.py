@@ -1,0 +1,55 @@
+"""One dependency per account-level role: OptionalAccount (anyone), CurrentAccount
+(participant: any signed-in account) and AdminAccount. Committee powers depend on the
+consultation: see app.consultations.dependencies."""
+
+from typing import Annotated
+
+from argon2 import PasswordHasher
+from fastapi import Depends, Request
+from fastapi.security import OAuth2PasswordBearer
+
+from app.auth import service
+from app.auth.models import Account
+from app.deps import SessionDep
+from app.errors import Forbidden, Unauthorized
+
+bearer = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
+BearerToken = Annotated[str | None, Depends(bearer)]
+
+
+def optional_account(session: SessionDep, token: BearerToken) -> Account | None:
+    if token is None:
+        return None
+    account = service.account_for_token(session, token)
+    if account is None:
+        raise Unauthorized("The access token is invalid, expired or revoked.")
+    return account
+
+
+OptionalAccount = Annotated[Account | None, Depends(optional_account)]
+
+
+def current_account(account: OptionalAccount) -> Account:
+    if account is None:
+        raise Unauthorized()
+    return account
+
+
+CurrentAccount = Annotated[Account, Depends(current_account)]
+
+
+def admin_account(account: CurrentAccount) -> Account:
+    if not account.is_admin:
+        raise Forbidden("Only an administrator can do this.")
+    return account
+
+
+AdminAccount = Annotated[Account, Depends(admin_account)]
+
+
+def get_hasher(request: Request) -> PasswordHasher:
+    hasher: PasswordHasher = request.app.state.hasher
+    return hasher
+
+
+Hasher = Annotated[PasswordHasher, Depends(get_hasher)]

@@ -1,0 +1,133 @@
+"""The `consulta` command."""
+
+import sys
+from typing import Annotated
+
+import typer
+import uvicorn
+from pydantic import ValidationError
+from sqlalchemy import select
+
+from app import migrate, seeding
+from app.auth import service as accounts
+from app.auth.models import Account
+from app.auth.passwords import make_hasher
+from app.auth.schemas import AdminCreate
+from app.config import Settings, get_settings
+from app.db import make_engine, make_sessionmaker, transaction
+from app.errors import DomainError
+
+cli = typer.Typer(
+    help="Consulta: the consultation that sets a forum's agenda.", no_args_is_help=True
+)
+db_cli = typer.Typer(help="Database schema migrations.", no_args_is_help=True)
+cli.add_typer(db_cli, name="db")
+
+
+def _seed(settings: Settings) -> list[str]:
+    engine = make_engine(settings.database_url)
+    try:
+        with transaction(make_sessionmaker(engine), write=True) as session:
+            return seeding.load_all(session, settings.seed_dir)
+    finally:
+        engine.dispose()
+
+
+def _create_admin(settings: Settings, email: str, password: str) -> Account:
+    engine = make_engine(settings.database_url)
+    try:
+        data = AdminCreate(email=email, password=password)
+        with transaction(make_sessionmaker(engine), write=True) as session:
+            return accounts.create(session, data=data, hasher=make_hasher(settings))
+    finally:
+        engine.dispose()
+
+
+def _bootstrap_admin(settings: Settings) -> str | None:
+    """Creates the admin named in the environment when the database has no admin yet."""
+    if not (settings.admin_email and settings.admin_password):
+        return None
+    engine = make_engine(settings.database_url)
+    try:
+        with transaction(make_sessionmaker(engine)) as session:
+            has_admin = session.scalar(select(Account.id).where(Account.is_admin).limit(1))
+    finally:
+        engine.dispose()
+    if has_admin is not None:
+        return None
+    _create_admin(settings, settings.admin_email, settings.admin_password.get_secret_value())
+    return settings.admin_email
+
+
+@cli.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on")] = 8000,
+    workers: Annotated[int, typer.Option(min=1, help="Worker processes")] = 1,
+) -> None:
+    """Migrate the database, load the 2017 edition if absent, and serve."""
+    settings = get_settings()
+    migrate.upgrade(settings)
+    for slug in _seed(settings):
+        typer.echo(f"Loaded the seeded edition {slug}.")
+    admin = _bootstrap_admin(settings)
+    if admin:
+        typer.echo(f"Created the administrator {admin}.")
+    shown = "localhost" if host in ("127.0.0.1", "0.0.0.0") else host  # noqa: S104
+    typer.echo(f"Consulta is serving at http://{shown}:{port}/ (API docs at /docs)", err=False)
+    uvicorn.run(
+        "app.main:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level=settings.log_level.lower(),
+        proxy_headers=True,
+    )
+
+
+@db_cli.command("upgrade")
+def db_upgrade(revision: Annotated[str, typer.Argument()] = "head") -> None:
+    """Upgrade the schema (to the latest revision by default)."""
+    migrate.upgrade(get_settings(), revision)
+    typer.echo(f"Upgraded to {revision}.")
+
+
+@db_cli.command("downgrade")
+def db_downgrade(revision: Annotated[str, typer.Argument()] = "-1") -> None:
+    """Downgrade the schema (one revision by default; `base` removes every table)."""
+    migrate.downgrade(get_settings(), revision)
+    typer.echo(f"Downgraded to {revision}.")
+
+
+@cli.command()
+def seed() -> None:
+    """Migrate, then load the seeded editions that are absent (twice changes nothing)."""
+    settings = get_settings()
+    migrate.upgrade(settings)
+    added = _seed(settings)
+    typer.echo(f"Loaded: {', '.join(added)}." if added else "Nothing to load: all present.")
+
+
+@cli.command("create-admin")
+def create_admin(email: str) -> None:
+    """Create an administrator. The password is read from a prompt, or from standard input
+    when it is not a terminal; never from the command line."""
+    if sys.stdin.isatty():
+        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    else:
+        password = sys.stdin.readline().rstrip("\r\n")
+    try:
+        account = _create_admin(get_settings(), email, password)
+    except ValidationError as exc:
+        messages = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+        typer.echo(f"Error: {messages}", err=True)
+        raise typer.Exit(2) from exc
+    except DomainError as exc:
+        typer.echo(f"Error: {exc.detail}", err=True)
+        raise typer.Exit(1) from exc
+    typer.echo(f"Created the administrator {account.email}.")
+
+
+def main() -> None:
+    cli()

@@ -1,0 +1,41 @@
+"""Settings: the only place that reads the environment (prefix CONSULTA_)."""
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_SECRET_KEY = "change-me-in-production"  # noqa: S105
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="CONSULTA_", env_file=".env", extra="ignore")
+
+    database_url: str = "sqlite:///./consulta.db"
+    secret_key: SecretStr = SecretStr(DEFAULT_SECRET_KEY)
+    admin_email: str | None = None
+    admin_password: SecretStr | None = None
+    max_body_bytes: int = Field(default=1024 * 1024, gt=0)
+    token_lifetime_minutes: int = Field(default=60 * 24 * 7, gt=0)
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    login_max_failures: int = Field(default=10, gt=0)
+    login_window_seconds: int = Field(default=15 * 60, gt=0)
+    # Argon2id cost (RFC 9106's second recommended option by default); hashes made with other
+    # parameters are upgraded at the next successful login.
+    argon2_time_cost: int = Field(default=3, ge=1)
+    argon2_memory_kib: int = Field(default=64 * 1024, ge=8)
+    argon2_parallelism: int = Field(default=4, ge=1)
+    seed_dir: Path = PROJECT_ROOT / "seed"
+    migrations_dir: Path = PROJECT_ROOT / "migrations"
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

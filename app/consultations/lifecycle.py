@@ -1,0 +1,48 @@
+"""The consultation lifecycle as a pure transition table:
+draft -> open -> closed -> finalized, and closed -> open (reopen) until finalized."""
+
+from enum import StrEnum
+
+from app.vocabulary import ConsultationState as S
+
+
+class Move(StrEnum):
+    open = "open"
+    close = "close"
+    reopen = "reopen"
+    finalize = "finalize"
+
+
+TRANSITIONS: dict[tuple[S, Move], S] = {
+    (S.draft, Move.open): S.open,
+    (S.open, Move.close): S.closed,
+    (S.closed, Move.reopen): S.open,
+    (S.closed, Move.finalize): S.finalized,
+}
+
+
+class IllegalMove(ValueError):
+    def __init__(self, state: S, move: Move) -> None:
+        allowed = sorted(m.value for (s, m) in TRANSITIONS if s == state)
+        hint = f"allowed from {state.value}: {', '.join(allowed)}" if allowed else "it is final"
+        super().__init__(f"Cannot {move.value} a consultation that is {state.value} ({hint}).")
+
+
+def next_state(state: S, move: Move) -> S:
+    try:
+        return TRANSITIONS[(state, move)]
+    except KeyError:
+        raise IllegalMove(state, move) from None
+
+
+def accepts_ballots(state: S) -> bool:
+    return state is S.open
+
+
+def rules_editable(state: S) -> bool:
+    """Scale, method and other rules freeze once the consultation opens."""
+    return state is S.draft
+
+
+def topics_editable(state: S) -> bool:
+    return state is S.draft

@@ -1,0 +1,139 @@
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Depends, Query, Response
+
+from app.auth.dependencies import AdminAccount, OptionalAccount
+from app.consultations import lifecycle, service
+from app.consultations.dependencies import (
+    AdministeredConsultation,
+    ManagedConsultation,
+    VisibleConsultation,
+)
+from app.consultations.models import Consultation
+from app.consultations.schemas import (
+    ConsultationCreate,
+    ConsultationPublic,
+    ConsultationUpdate,
+    TopicCreate,
+    TopicPublic,
+    TopicUpdate,
+)
+from app.deps import SessionDep, SettingsDep
+from app.errors import Unauthorized
+from app.openapi import problems
+from app.pagination import Page, Window, window
+
+router = APIRouter(prefix="/consultations", tags=["consultations"])
+topics_router = APIRouter(prefix="/consultations/{slug}/topics", tags=["topics"])
+
+
+def _public(session: SessionDep, consultation: Consultation) -> ConsultationPublic:
+    return ConsultationPublic.build(
+        consultation, service.counts(session, [consultation.id])[consultation.id]
+    )
+
+
+@router.get("", responses=problems(401, 422))
+def list_consultations(
+    session: SessionDep, account: OptionalAccount, page: Annotated[Window, Depends(window)]
+) -> Page[ConsultationPublic]:
+    """Consultations, newest edition first. Drafts only for admins and their committee."""
+    rows, total = service.list_visible(
+        session, account=account, limit=page.limit, offset=page.offset
+    )
+    counts = service.counts(session, [c.id for c in rows])
+    return Page(items=[ConsultationPublic.build(c, counts[c.id]) for c in rows], total=total)
+
+
+@router.post("", status_code=201, responses=problems(401, 403, 409, 422))
+def create_consultation(
+    data: ConsultationCreate, session: SessionDep, admin: AdminAccount
+) -> ConsultationPublic:
+    """Create a consultation in `draft`, optionally starting from an earlier edition's topics."""
+    return _public(session, service.create(session, data=data, actor=admin))
+
+
+@router.get("/{slug}", responses=problems(401, 404))
+def read_consultation(access: VisibleConsultation, session: SessionDep) -> ConsultationPublic:
+    """A consultation with its state and counts of topics, participants and ratings."""
+    return _public(session, access.consultation)
+
+
+@router.patch("/{slug}", responses=problems(401, 403, 404, 409, 422))
+def update_consultation(
+    data: ConsultationUpdate, access: AdministeredConsultation, session: SessionDep
+) -> ConsultationPublic:
+    """Change settings: the rules only while `draft`, descriptive fields until finalized."""
+    service.update(session, consultation=access.consultation, data=data, actor=access.actor)
+    return _public(session, access.consultation)
+
+
+def _lifecycle_endpoint(move: lifecycle.Move) -> None:
+    def endpoint(access: AdministeredConsultation, session: SessionDep) -> ConsultationPublic:
+        service.move(session, consultation=access.consultation, move=move, actor=access.actor)
+        return _public(session, access.consultation)
+
+    endpoint.__doc__ = (
+        f"Lifecycle move `{move.value}`; any move the lifecycle does not allow is 409."
+    )
+    router.add_api_route(
+        f"/{{slug}}/{move.value}",
+        endpoint,
+        methods=["POST"],
+        name=f"{move.value}_consultation",
+        responses=problems(401, 403, 404, 409),
+    )
+
+
+for _move in (lifecycle.Move.open, lifecycle.Move.close, lifecycle.Move.reopen):
+    _lifecycle_endpoint(_move)
+
+
+@topics_router.get("", responses=problems(401, 404, 422))
+def list_topics(
+    access: VisibleConsultation,
+    session: SessionDep,
+    settings: SettingsDep,
+    page: Annotated[Window, Depends(window)],
+    order: Annotated[Literal["position", "shuffled"], Query()] = "position",
+) -> Page[TopicPublic]:
+    """Candidate topics. `order=shuffled` gives the signed-in participant their own stable
+    random order, so that list position does not bias ratings."""
+    topics = service.list_topics(session, access.consultation)
+    if order == "shuffled":
+        if access.account is None:
+            raise Unauthorized("Sign in to get your own order of topics.")
+        topics = service.shuffled(
+            topics, secret=settings.secret_key.get_secret_value(), account_id=access.account.id
+        )
+    items = topics[page.offset : page.offset + page.limit]
+    return Page(items=[TopicPublic.model_validate(t) for t in items], total=len(topics))
+
+
+@topics_router.post("", status_code=201, responses=problems(401, 403, 404, 409, 422))
+def add_topic(data: TopicCreate, access: ManagedConsultation, session: SessionDep) -> TopicPublic:
+    """Add a candidate topic (while `draft` only)."""
+    topic = service.add_topic(
+        session, consultation=access.consultation, data=data, actor=access.actor
+    )
+    return TopicPublic.model_validate(topic)
+
+
+@topics_router.patch("/{topic_id}", responses=problems(401, 403, 404, 409, 422))
+def update_topic(
+    topic_id: int, data: TopicUpdate, access: ManagedConsultation, session: SessionDep
+) -> TopicPublic:
+    """Edit a candidate topic (while `draft` only)."""
+    topic = service.get_topic(session, access.consultation, topic_id)
+    service.update_topic(
+        session, consultation=access.consultation, topic=topic, data=data, actor=access.actor
+    )
+    return TopicPublic.model_validate(topic)
+
+
+@topics_router.delete("/{topic_id}", status_code=204, responses=problems(401, 403, 404, 409, 422))
+def delete_topic(topic_id: int, access: ManagedConsultation, session: SessionDep) -> Response:
+    """Remove a candidate topic (while `draft` only)."""
+    topic = service.get_topic(session, access.consultation, topic_id)
+    service.delete_topic(session, consultation=access.consultation, topic=topic, actor=access.actor)
+    return Response(status_code=204)

@@ -1,0 +1,212 @@
+from datetime import date, datetime
+from typing import Annotated, Any, Self
+from zoneinfo import available_timezones
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    model_validator,
+)
+
+from app.vocabulary import ConsultationState, CountryCode
+
+MAX_LEVELS = 11
+
+
+def _known_method(name: str) -> str:
+    from app.scoring import METHODS  # the registry is the single list of methods
+
+    if name not in METHODS:
+        raise ValueError(f"unknown scoring method; one of: {', '.join(METHODS)}")
+    return name
+
+
+def _known_timezone(name: str) -> str:
+    if name not in available_timezones():
+        raise ValueError("not an IANA time zone name (e.g. America/Panama)")
+    return name
+
+
+Slug = Annotated[
+    str,
+    StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", min_length=2, max_length=100),
+]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
+LongText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=20_000)]
+MethodName = Annotated[
+    str, AfterValidator(_known_method), Field(description="A name from GET /scoring/methods")
+]
+TimeZone = Annotated[str, AfterValidator(_known_timezone), Field(examples=["America/Panama"])]
+Label = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+Forum = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+Edition = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50)]
+
+
+class Rules(BaseModel):
+    """The settings that decide how ratings are cast and counted; they freeze at opening."""
+
+    scale_min: int = Field(default=1, ge=-10, le=10)
+    scale_max: int = Field(default=5, ge=-9, le=20)
+    scale_labels: list[Label] | None = Field(
+        default=None, description="One label per scale level, lowest first"
+    )
+    default_method: MethodName = "mean"
+    prior_weight: float = Field(default=5, ge=0, le=1_000_000, allow_inf_nan=False)
+    min_group_size: int = Field(default=5, ge=1, le=1_000_000)
+    agenda_size: int = Field(default=6, ge=1, le=1000)
+    seats_per_group: int = Field(default=3, ge=1, le=100)
+    live_results: bool = False
+
+    @model_validator(mode="after")
+    def _scale(self) -> Self:
+        check_scale(self.scale_min, self.scale_max, self.scale_labels)
+        return self
+
+
+def check_scale(lo: int, hi: int, labels: list[str] | None) -> None:
+    if lo >= hi:
+        raise ValueError("scale_min must be less than scale_max")
+    if hi - lo + 1 > MAX_LEVELS:
+        raise ValueError(f"a scale has at most {MAX_LEVELS} levels")
+    if labels is not None and len(labels) != hi - lo + 1:
+        raise ValueError("scale_labels needs exactly one label per level")
+
+
+def check_dates(starts_on: date | None, ends_on: date | None) -> None:
+    if starts_on and ends_on and ends_on < starts_on:
+        raise ValueError("ends_on must not be before starts_on")
+
+
+class Background(BaseModel):
+    """Descriptive fields, editable until the consultation is finalized."""
+
+    title: Text
+    forum: Forum
+    edition: Edition
+    city: Text | None = None
+    country: CountryCode | None = None
+    starts_on: date | None = None
+    ends_on: date | None = None
+    timezone: TimeZone = "UTC"
+    secretariat: Text | None = None
+    description: LongText | None = None
+
+    @model_validator(mode="after")
+    def _dates(self) -> Self:
+        check_dates(self.starts_on, self.ends_on)
+        return self
+
+
+class ConsultationCreate(Background, Rules):
+    model_config = ConfigDict(extra="forbid")
+
+    slug: Slug
+    copy_topics_from: Slug | None = Field(
+        default=None, description="Start the candidate topics from this earlier edition's"
+    )
+
+
+class ConsultationUpdate(BaseModel):
+    """Only the fields given change. Rules (scale, method, sizes, live_results) only while
+    draft; descriptive fields until finalized."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    title: Text | None = None
+    forum: Forum | None = None
+    edition: Edition | None = None
+    city: Text | None = None
+    country: CountryCode | None = None
+    starts_on: date | None = None
+    ends_on: date | None = None
+    timezone: TimeZone | None = None
+    secretariat: Text | None = None
+    description: LongText | None = None
+    scale_min: int | None = Field(default=None, ge=-10, le=10)
+    scale_max: int | None = Field(default=None, ge=-9, le=20)
+    scale_labels: list[Label] | None = None
+    default_method: MethodName | None = None
+    prior_weight: float | None = Field(default=None, ge=0, le=1_000_000, allow_inf_nan=False)
+    min_group_size: int | None = Field(default=None, ge=1, le=1_000_000)
+    agenda_size: int | None = Field(default=None, ge=1, le=1000)
+    seats_per_group: int | None = Field(default=None, ge=1, le=100)
+    live_results: bool | None = None
+
+
+RULE_FIELDS = frozenset(Rules.model_fields)
+NULLABLE_FIELDS = frozenset(
+    {"city", "country", "starts_on", "ends_on", "secretariat", "description", "scale_labels"}
+)
+
+
+class Counts(BaseModel):
+    topics: int
+    participants: int
+    ratings: int
+
+
+class ConsultationPublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    slug: str
+    title: str
+    forum: str
+    edition: str
+    city: str | None
+    country: str | None
+    starts_on: date | None
+    ends_on: date | None
+    timezone: str
+    secretariat: str | None
+    description: str | None
+    state: ConsultationState
+    scale_min: int
+    scale_max: int
+    scale_labels: list[str] | None
+    default_method: str
+    prior_weight: float
+    min_group_size: int
+    agenda_size: int
+    seats_per_group: int
+    live_results: bool
+    created_at: datetime
+    counts: Counts
+
+    @classmethod
+    def build(cls, consultation: Any, counts: Counts) -> "ConsultationPublic":
+        fields = {
+            name: getattr(consultation, name) for name in cls.model_fields if name != "counts"
+        }
+        return cls(**fields, counts=counts)
+
+
+TopicTitle = Text
+
+
+class TopicCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    title: TopicTitle
+    description: LongText | None = None
+    position: int | None = Field(default=None, ge=0, le=100_000)
+
+
+class TopicUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    title: TopicTitle | None = None
+    description: LongText | None = None
+    position: int | None = Field(default=None, ge=0, le=100_000)
+
+
+class TopicPublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    title: str
+    description: str | None
+    position: int

@@ -1,0 +1,337 @@
+import hashlib
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from app.audit import service as audit
+from app.auth.models import Account
+from app.ballots.models import Rating
+from app.committee.models import Seat
+from app.consultations import lifecycle
+from app.consultations.models import Consultation, Topic
+from app.consultations.schemas import (
+    NULLABLE_FIELDS,
+    RULE_FIELDS,
+    ConsultationCreate,
+    ConsultationUpdate,
+    Counts,
+    TopicCreate,
+    TopicUpdate,
+    check_dates,
+    check_scale,
+)
+from app.errors import Conflict, Invalid, NotFound
+from app.vocabulary import ConsultationState
+
+
+def get_by_slug(session: Session, slug: str) -> Consultation | None:
+    return session.scalar(select(Consultation).where(Consultation.slug == slug))
+
+
+def is_committee_member(session: Session, *, consultation_id: int, account_id: int) -> bool:
+    seat = session.scalar(
+        select(Seat.id).where(
+            Seat.consultation_id == consultation_id, Seat.account_id == account_id
+        )
+    )
+    return seat is not None
+
+
+def _visible_to(account: Account | None) -> ColumnElement[bool]:
+    public = Consultation.state != ConsultationState.draft.value
+    if account is None:
+        return public
+    if account.is_admin:
+        return Consultation.id.is_not(None)
+    seated = select(Seat.consultation_id).where(Seat.account_id == account.id)
+    return or_(public, Consultation.id.in_(seated))
+
+
+def list_visible(
+    session: Session, *, account: Account | None, limit: int, offset: int
+) -> tuple[Sequence[Consultation], int]:
+    visible = _visible_to(account)
+    total = session.scalar(select(func.count()).select_from(Consultation).where(visible)) or 0
+    rows = session.scalars(
+        select(Consultation)
+        .where(visible)
+        .order_by(Consultation.starts_on.desc().nulls_last(), Consultation.id.desc())
+        .limit(limit)
+        .offset(offset)
+    ).all()
+    return rows, total
+
+
+def counts(session: Session, consultation_ids: Sequence[int]) -> dict[int, Counts]:
+    """Topics, participants (with at least one rating) and ratings, for several consultations
+    in two queries."""
+    topics: dict[int, int] = dict(
+        session.execute(
+            select(Topic.consultation_id, func.count())
+            .where(Topic.consultation_id.in_(consultation_ids))
+            .group_by(Topic.consultation_id)
+        )
+        .tuples()
+        .all()
+    )
+    ratings = {
+        row.consultation_id: row
+        for row in session.execute(
+            select(
+                Rating.consultation_id,
+                func.count().label("ratings"),
+                func.count(Rating.participant_id.distinct()).label("participants"),
+            )
+            .where(Rating.consultation_id.in_(consultation_ids))
+            .group_by(Rating.consultation_id)
+        )
+    }
+    return {
+        cid: Counts(
+            topics=topics.get(cid, 0),
+            participants=ratings[cid].participants if cid in ratings else 0,
+            ratings=ratings[cid].ratings if cid in ratings else 0,
+        )
+        for cid in consultation_ids
+    }
+
+
+def create(session: Session, *, data: ConsultationCreate, actor: Account) -> Consultation:
+    if get_by_slug(session, data.slug) is not None:
+        raise Conflict(f"The slug '{data.slug}' is taken.")
+    source = None
+    if data.copy_topics_from is not None:
+        source = get_by_slug(session, data.copy_topics_from)
+        if source is None:
+            raise Invalid(
+                f"No consultation '{data.copy_topics_from}' to copy topics from.",
+                loc=("body", "copy_topics_from"),
+            )
+    consultation = Consultation(**data.model_dump(exclude={"copy_topics_from"}))
+    try:
+        with session.begin_nested():
+            session.add(consultation)
+    except IntegrityError as exc:
+        raise Conflict(f"The slug '{data.slug}' is taken.") from exc
+    copied = 0
+    if source is not None:
+        for topic in session.scalars(
+            select(Topic).where(Topic.consultation_id == source.id).order_by(Topic.position)
+        ):
+            session.add(
+                Topic(
+                    consultation_id=consultation.id,
+                    title=topic.title,
+                    description=topic.description,
+                    position=topic.position,
+                )
+            )
+            copied += 1
+        session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="consultation.create",
+        target_type="consultation",
+        target_id=consultation.slug,
+        consultation_id=consultation.id,
+        detail={"copy_topics_from": data.copy_topics_from, "topics_copied": copied},
+    )
+    return consultation
+
+
+def update(
+    session: Session, *, consultation: Consultation, data: ConsultationUpdate, actor: Account
+) -> Consultation:
+    changes: dict[str, Any] = data.model_dump(exclude_unset=True)
+    state = ConsultationState(consultation.state)
+    if state is ConsultationState.finalized:
+        raise Conflict("A finalized consultation cannot be changed.")
+    frozen = sorted(RULE_FIELDS & changes.keys())
+    if frozen and not lifecycle.rules_editable(state):
+        raise Conflict(f"The rules freeze once the consultation opens: {', '.join(frozen)}.")
+    for field, value in changes.items():
+        if value is None and field not in NULLABLE_FIELDS:
+            raise Invalid(f"{field} cannot be null.", loc=("body", field))
+
+    def after(field: str) -> Any:
+        return changes.get(field, getattr(consultation, field))
+
+    try:
+        check_scale(after("scale_min"), after("scale_max"), after("scale_labels"))
+        check_dates(after("starts_on"), after("ends_on"))
+    except ValueError as exc:
+        raise Invalid(str(exc), loc=("body",)) from exc
+    for field, value in changes.items():
+        setattr(consultation, field, value)
+    audit.record(
+        session,
+        actor=actor,
+        action="consultation.update",
+        target_type="consultation",
+        target_id=consultation.slug,
+        consultation_id=consultation.id,
+        detail={"fields": sorted(changes)},
+    )
+    return consultation
+
+
+def move(
+    session: Session, *, consultation: Consultation, move: lifecycle.Move, actor: Account
+) -> Consultation:
+    try:
+        new_state = lifecycle.next_state(ConsultationState(consultation.state), move)
+    except lifecycle.IllegalMove as exc:
+        raise Conflict(str(exc), state=consultation.state) from exc
+    if move is lifecycle.Move.open:
+        has_topic = session.scalar(select(Topic.id).where(Topic.consultation_id == consultation.id))
+        if has_topic is None:
+            raise Conflict("Add at least one topic before opening the consultation.")
+    detail: dict[str, Any] = {"from": consultation.state, "to": new_state.value}
+    if move in (lifecycle.Move.close, lifecycle.Move.finalize):
+        tally = counts(session, [consultation.id])[consultation.id]
+        detail |= {"participants": tally.participants, "ratings": tally.ratings}
+    consultation.state = new_state.value
+    audit.record(
+        session,
+        actor=actor,
+        action=f"consultation.{move.value}",
+        target_type="consultation",
+        target_id=consultation.slug,
+        consultation_id=consultation.id,
+        detail=detail,
+    )
+    return consultation
+
+
+# Topics
+
+
+def list_topics(session: Session, consultation: Consultation) -> list[Topic]:
+    return list(
+        session.scalars(
+            select(Topic)
+            .where(Topic.consultation_id == consultation.id)
+            .order_by(Topic.position, Topic.id)
+        )
+    )
+
+
+def shuffled(topics: Sequence[Topic], *, secret: str, account_id: int) -> list[Topic]:
+    """The participant's own stable order: sorted by a keyed hash of (account, topic), so it is
+    the same on every visit, differs between participants, and cannot be predicted."""
+
+    def key(topic: Topic) -> bytes:
+        material = f"{secret}:{topic.consultation_id}:{account_id}:{topic.id}"
+        return hashlib.sha256(material.encode()).digest()
+
+    return sorted(topics, key=key)
+
+
+def get_topic(session: Session, consultation: Consultation, topic_id: int) -> Topic:
+    topic = session.get(Topic, topic_id)
+    if topic is None or topic.consultation_id != consultation.id:
+        raise NotFound(f"No topic {topic_id} in this consultation.")
+    return topic
+
+
+def _require_topics_editable(consultation: Consultation) -> None:
+    if not lifecycle.topics_editable(ConsultationState(consultation.state)):
+        raise Conflict(
+            "Topics can only change while the consultation is a draft.", state=consultation.state
+        )
+
+
+def _title_taken(session: Session, consultation: Consultation, title: str, *, but: int = 0) -> bool:
+    found = session.scalar(
+        select(Topic.id).where(
+            Topic.consultation_id == consultation.id,
+            func.lower(Topic.title) == title.lower(),
+            Topic.id != but,
+        )
+    )
+    return found is not None
+
+
+def add_topic(
+    session: Session, *, consultation: Consultation, data: TopicCreate, actor: Account
+) -> Topic:
+    _require_topics_editable(consultation)
+    if _title_taken(session, consultation, data.title):
+        raise Conflict(f"A topic titled '{data.title}' already exists.")
+    position = data.position
+    if position is None:
+        last = session.scalar(
+            select(func.max(Topic.position)).where(Topic.consultation_id == consultation.id)
+        )
+        position = 0 if last is None else last + 1
+    topic = Topic(
+        consultation_id=consultation.id,
+        title=data.title,
+        description=data.description,
+        position=position,
+    )
+    try:
+        with session.begin_nested():
+            session.add(topic)
+    except IntegrityError as exc:
+        raise Conflict(f"A topic titled '{data.title}' already exists.") from exc
+    audit.record(
+        session,
+        actor=actor,
+        action="topic.create",
+        target_type="topic",
+        target_id=topic.id,
+        consultation_id=consultation.id,
+        detail={"title": topic.title},
+    )
+    return topic
+
+
+def update_topic(
+    session: Session, *, consultation: Consultation, topic: Topic, data: TopicUpdate, actor: Account
+) -> Topic:
+    _require_topics_editable(consultation)
+    changes = data.model_dump(exclude_unset=True)
+    if changes.get("title") is None and "title" in changes:
+        raise Invalid("title cannot be null.", loc=("body", "title"))
+    if changes.get("position", 0) is None:
+        raise Invalid("position cannot be null.", loc=("body", "position"))
+    if "title" in changes and _title_taken(session, consultation, changes["title"], but=topic.id):
+        raise Conflict(f"A topic titled '{changes['title']}' already exists.")
+    for field, value in changes.items():
+        setattr(topic, field, value)
+    try:
+        with session.begin_nested():
+            session.flush()
+    except IntegrityError as exc:
+        raise Conflict("A topic with this title already exists.") from exc
+    audit.record(
+        session,
+        actor=actor,
+        action="topic.update",
+        target_type="topic",
+        target_id=topic.id,
+        consultation_id=consultation.id,
+        detail={"fields": sorted(changes)},
+    )
+    return topic
+
+
+def delete_topic(
+    session: Session, *, consultation: Consultation, topic: Topic, actor: Account
+) -> None:
+    _require_topics_editable(consultation)
+    session.delete(topic)
+    audit.record(
+        session,
+        actor=actor,
+        action="topic.delete",
+        target_type="topic",
+        target_id=topic.id,
+        consultation_id=consultation.id,
+        detail={"title": topic.title},
+    )

@@ -1,0 +1,59 @@
+"""create_app(): routers, error handlers and middleware; nothing else."""
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from app import health
+from app.agenda.router import router as agenda_router
+from app.auth.passwords import make_hasher
+from app.auth.router import router as auth_router
+from app.committee.router import router as committee_router
+from app.config import Settings, get_settings
+from app.consultations.router import router as consultations_router
+from app.consultations.router import topics_router
+from app.db import make_engine, make_sessionmaker
+from app.errors import install_error_handlers
+from app.middleware import BodyLimit
+from app.migrate import head_revision
+
+API = "/api/v1"
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    logging.basicConfig(level=settings.log_level)
+    engine = make_engine(settings.database_url)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        engine.dispose()
+
+    app = FastAPI(
+        title="Consulta",
+        version="1.0.0",
+        summary="The public consultation that sets a multistakeholder forum's agenda.",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.sessions = make_sessionmaker(engine)
+    app.state.hasher = make_hasher(settings)
+    app.state.head_revision = head_revision(settings)
+
+    install_error_handlers(app)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+
+    app.include_router(health.router)
+    for router in (
+        auth_router,
+        consultations_router,
+        topics_router,
+        committee_router,
+        agenda_router,
+    ):
+        app.include_router(router, prefix=API)
+    return app

@@ -1,0 +1,24 @@
+"""Every domain's models in one import, so Alembic and the tests see every table."""
+
+from app.agenda.models import AgendaSession, SessionPerson
+from app.audit.models import AuditEntry
+from app.auth.models import AccessToken, Account, LoginFailure
+from app.ballots.models import Participant, Rating
+from app.committee.models import Seat
+from app.consultations.models import Consultation, Topic
+from app.db import Base
+
+__all__ = [
+    "AccessToken",
+    "Account",
+    "AgendaSession",
+    "AuditEntry",
+    "Base",
+    "Consultation",
+    "LoginFailure",
+    "Participant",
+    "Rating",
+    "Seat",
+    "SessionPerson",
+    "Topic",
+]
