@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from typing import Any, ClassVar
 
 from sqlalchemy import DateTime, Engine, MetaData, create_engine, event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
@@ -90,3 +91,11 @@ def transaction(sessions: sessionmaker[Session], *, write: bool = False) -> Iter
         except BaseException:
             session.rollback()
             raise
+
+
+def dialect_insert(session: Session) -> Any:
+    """The dialect's INSERT construct, which has `on_conflict_do_update` on both SQLite and
+    PostgreSQL: upserts are single statements, correct under concurrency."""
+    if session.get_bind().dialect.name == "postgresql":
+        return postgresql.insert
+    return sqlite.insert

@@ -10,6 +10,7 @@ from app import health
 from app.agenda.router import router as agenda_router
 from app.auth.passwords import make_hasher
 from app.auth.router import router as auth_router
+from app.ballots.router import router as ballots_router
 from app.committee.router import router as committee_router
 from app.config import Settings, get_settings
 from app.consultations.router import router as consultations_router
@@ -52,6 +53,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         auth_router,
         consultations_router,
         topics_router,
+        ballots_router,
         committee_router,
         agenda_router,
     ):

@@ -97,19 +97,19 @@ def load_edition(session: Session, edition: Edition) -> bool:
                 country=member.country,
             )
         )
-    for position, item in enumerate(edition.sessions):
+    for position, entry in enumerate(edition.sessions):
         session.add(
             AgendaSession(
                 consultation_id=consultation.id,
-                topic_id=topic_ids[item.topic] if item.topic else None,
-                title=item.title,
-                format=item.format.value,
-                description=item.description,
-                questions=item.questions,
+                topic_id=topic_ids[entry.topic] if entry.topic else None,
+                title=entry.title,
+                format=entry.format.value,
+                description=entry.description,
+                questions=entry.questions,
                 position=position,
                 people=[
                     SessionPerson(**person.model_dump(mode="json"), position=i)
-                    for i, person in enumerate(item.people)
+                    for i, person in enumerate(entry.people)
                 ],
             )
         )

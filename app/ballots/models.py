@@ -17,9 +17,9 @@ from app.vocabulary import StakeholderGroup, sql_in
 class Participant(Base):
     """One person's ballot in one consultation.
 
-    The stakeholder group is fixed when the first rating is cast, so editing a profile later
-    moves no ratings between groups. `ballot_key` is the anonymous key published in
-    ballots.csv. `account_id` is null for ballots imported from elsewhere (e.g. paper).
+    The row is created with the first rating, which fixes the stakeholder group: editing a
+    profile later moves no ratings between groups. `ballot_key` is the anonymous key published
+    in ballots.csv. `account_id` is null for ballots imported from elsewhere (e.g. paper).
     """
 
     __tablename__ = "participants"
@@ -36,6 +36,9 @@ class Participant(Base):
     )
     stakeholder_group: Mapped[str] = mapped_column(String(32))
     ballot_key: Mapped[str] = mapped_column(String(64), unique=True)
+    # Ballot writes are counted here, never itemised, so the audit can report activity
+    # without recording anyone's ratings.
+    ballot_writes: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

@@ -3,9 +3,11 @@ the caller's role on it in one place. A draft is hidden (404) from everyone but 
 its committee; a visible consultation refuses other callers with 401 or 403."""
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Annotated
 
 from fastapi import Depends
+from sqlalchemy.orm import Session
 
 from app.auth.dependencies import OptionalAccount
 from app.auth.models import Account
@@ -16,11 +18,18 @@ from app.errors import Forbidden, NotFound, Unauthorized
 from app.vocabulary import ConsultationState
 
 
-@dataclass(frozen=True)
+@dataclass
 class Access:
+    session: Session
     consultation: Consultation
     account: Account | None
-    is_committee: bool
+
+    @cached_property
+    def is_committee(self) -> bool:
+        """Looked up only when a rule needs it, so hot paths skip the query."""
+        return self.account is not None and service.is_committee_member(
+            self.session, consultation_id=self.consultation.id, account_id=self.account.id
+        )
 
     @property
     def is_admin(self) -> bool:
@@ -45,10 +54,7 @@ def visible_consultation(slug: str, session: SessionDep, account: OptionalAccoun
     consultation = service.get_by_slug(session, slug)
     if consultation is None:
         raise NotFound(f"No consultation '{slug}'.")
-    is_committee = account is not None and service.is_committee_member(
-        session, consultation_id=consultation.id, account_id=account.id
-    )
-    access = Access(consultation, account, is_committee)
+    access = Access(session, consultation, account)
     if consultation.state == ConsultationState.draft and not access.can_manage:
         raise NotFound(f"No consultation '{slug}'.")
     return access

@@ -73,9 +73,7 @@ def counts(session: Session, consultation_ids: Sequence[int]) -> dict[int, Count
             select(Topic.consultation_id, func.count())
             .where(Topic.consultation_id.in_(consultation_ids))
             .group_by(Topic.consultation_id)
-        )
-        .tuples()
-        .all()
+        ).all()
     )
     ratings = {
         row.consultation_id: row

@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: dfcde670e1e8
+Revision ID: b15faea194f9
 Revises: 
-Create Date: 2026-11-29 02:34:56.189445
+Create Date: 2026-11-29 02:37:12.856075
 """
 
 from collections.abc import Sequence
@@ -12,7 +12,7 @@ from alembic import op
 
 import app.db
 
-revision: str = 'dfcde670e1e8'
+revision: str = 'b15faea194f9'
 down_revision: str | None = None
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
@@ -142,6 +142,7 @@ def upgrade() -> None:
     sa.Column('account_id', sa.Integer(), nullable=True),
     sa.Column('stakeholder_group', sa.String(length=32), nullable=False),
     sa.Column('ballot_key', sa.String(length=64), nullable=False),
+    sa.Column('ballot_writes', sa.Integer(), nullable=False),
     sa.Column('created_at', app.db.UTCDateTime(timezone=True), nullable=False),
     sa.CheckConstraint("stakeholder_group IN ('government', 'private_sector', 'civil_society', 'technical_community', 'academia', 'other')", name=op.f('ck_participants_stakeholder_group')),
     sa.ForeignKeyConstraint(['account_id'], ['accounts.id'], name=op.f('fk_participants_account_id_accounts'), ondelete='SET NULL'),
