@@ -10,6 +10,7 @@ from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import IntegrityError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 log = logging.getLogger("consulta.errors")
@@ -118,6 +119,27 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     return problem(request, exc.status_code, detail, headers=dict(exc.headers or {}))
 
 
+async def _integrity_error(request: Request, exc: Exception) -> JSONResponse:
+    log.warning("integrity error on %s %s: %s", request.method, request.url.path, exc)
+    return problem(
+        request,
+        409,
+        "The change conflicts with the current state; reload and retry.",
+        kind="conflict",
+    )
+
+
+async def _database_unavailable(request: Request, exc: Exception) -> JSONResponse:
+    log.error("database unavailable on %s %s: %s", request.method, request.url.path, exc)
+    return problem(
+        request,
+        503,
+        "The database is busy or unreachable; nothing was changed. Retry soon.",
+        kind="unavailable",
+        headers={"Retry-After": "1"},
+    )
+
+
 async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
     log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     return problem(request, 500, "An unexpected error occurred; it has been logged.")
@@ -127,4 +149,6 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(DomainError, _domain_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(IntegrityError, _integrity_error)
+    app.add_exception_handler(OperationalError, _database_unavailable)
     app.add_exception_handler(Exception, _unexpected_error)

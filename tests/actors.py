@@ -80,7 +80,12 @@ async def admin(client: httpx.AsyncClient, app: FastAPI) -> Actor:
 async def create_consultation(
     client: httpx.AsyncClient, by: Actor, slug: str | None = None, **fields: object
 ) -> dict[str, object]:
-    body = {"slug": slug or f"forum-{next(_serial)}", "title": "Forum", "forum": "F", "edition": "1"}
+    body = {
+        "slug": slug or f"forum-{next(_serial)}",
+        "title": "Forum",
+        "forum": "F",
+        "edition": "1",
+    }
     response = await client.post(f"{API}/consultations", json=body | fields, headers=by.headers)
     assert response.status_code == 201, response.text
     result: dict[str, object] = response.json()

@@ -12,9 +12,7 @@ from app.models import AgendaSession, AuditEntry, Consultation, Seat, SessionPer
 from app.seeding import load_all
 
 API = "/api/v1/consultations/lacigf-2017"
-REPORT = (
-    Path(__file__).resolve().parents[2] / "shared/seed-documents/lacigf-2017-final-report.txt"
-)
+REPORT = Path(__file__).resolve().parents[2] / "shared/seed-documents/lacigf-2017-final-report.txt"
 
 # Transcribed by hand from the report: (title, format, {role: [name, ...]}).
 SESSIONS = [
@@ -145,7 +143,11 @@ COMMITTEE = {
     ],
     "private_sector": [
         ("Gonzalo Navarro", "ALAI (Latin American Internet Association)", None),
-        ("Andrés Sastre", "ASIET (Ibero-American Association of Telecommunication Companies)", None),
+        (
+            "Andrés Sastre",
+            "ASIET (Ibero-American Association of Telecommunication Companies)",
+            None,
+        ),
     ],
     "civil_society": [
         ("Valeria Betancourt", "APC (Asociacion para el Progreso de las Comunicaciones)", None),
@@ -260,9 +262,7 @@ async def test_committee_members_and_the_private_sector_vacancy(client: httpx.As
     committee = (await client.get(f"{API}/committee")).json()
     assert committee["seats_per_group"] == 3
     got = {
-        g["stakeholder_group"]: [
-            (m["name"], m["organization"], m["country"]) for m in g["members"]
-        ]
+        g["stakeholder_group"]: [(m["name"], m["organization"], m["country"]) for m in g["members"]]
         for g in committee["groups"]
     }
     assert got == COMMITTEE

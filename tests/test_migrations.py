@@ -1,0 +1,67 @@
+"""The models and the migrations agree, and the migrations run both ways, on both databases."""
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import inspect
+
+from app import migrate
+from app.db import make_engine
+from app.models import Base
+from tests.databases import NO_PG_REASON, PG_URL, pg_admin_url, pg_execute, settings_for
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def empty_database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'migrations.db'}"
+        return
+    if PG_URL is None:
+        pytest.skip(NO_PG_REASON)
+    name = f"consulta_migrations_{os.getpid()}"
+    pg_execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    pg_execute(f"CREATE DATABASE {name}")
+    yield pg_admin_url().set(database=name).render_as_string(hide_password=False)
+    pg_execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+def _diff(url: str) -> list[object]:
+    engine = make_engine(url)
+    try:
+        with engine.connect() as connection:
+            context = MigrationContext.configure(connection, opts={"compare_type": True})
+            return list(compare_metadata(context, Base.metadata))
+    finally:
+        engine.dispose()
+
+
+def _tables(url: str) -> set[str]:
+    engine = make_engine(url)
+    try:
+        return set(inspect(engine).get_table_names()) - {"alembic_version"}
+    finally:
+        engine.dispose()
+
+
+def test_models_and_migrations_agree(empty_database: str) -> None:
+    migrate.upgrade(settings_for(empty_database))
+    assert _diff(empty_database) == []
+
+
+def test_upgrade_downgrade_upgrade(empty_database: str) -> None:
+    settings = settings_for(empty_database)
+    migrate.upgrade(settings)
+    assert _tables(empty_database) == set(Base.metadata.tables)
+    migrate.downgrade(settings, "base")
+    assert _tables(empty_database) == set()
+    migrate.upgrade(settings)
+    assert _tables(empty_database) == set(Base.metadata.tables)
+    engine = make_engine(empty_database)
+    try:
+        assert migrate.current_revision(engine) == migrate.head_revision(settings)
+    finally:
+        engine.dispose()
