@@ -1,8 +1,8 @@
-from fastapi import APIRouter
+from fastapi import APIRouter, Response
 
 from app.committee import service
-from app.committee.schemas import CommitteePublic
-from app.consultations.dependencies import VisibleConsultation
+from app.committee.schemas import CommitteePublic, MemberPublic, SeatCreate
+from app.consultations.dependencies import AdministeredConsultation, VisibleConsultation
 from app.deps import SessionDep
 from app.openapi import problems
 
@@ -13,3 +13,24 @@ router = APIRouter(prefix="/consultations/{slug}/committee", tags=["committee"])
 def read_committee(access: VisibleConsultation, session: SessionDep) -> CommitteePublic:
     """The program committee by stakeholder group, with the vacancies of each group."""
     return service.committee(session, access.consultation)
+
+
+@router.post("", status_code=201, responses=problems(401, 403, 404, 409, 422))
+def seat_member(
+    data: SeatCreate, access: AdministeredConsultation, session: SessionDep
+) -> MemberPublic:
+    """Seat a member. With `email` the seat is linked to that account, which gains committee
+    powers on this consultation only; without it the seat is a record."""
+    member = service.seat(session, consultation=access.consultation, data=data, actor=access.actor)
+    return service.member_public(member)
+
+
+@router.delete("/{member_id}", status_code=204, responses=problems(401, 403, 404))
+def unseat_member(
+    member_id: int, access: AdministeredConsultation, session: SessionDep
+) -> Response:
+    """Unseat a member; a linked account loses its committee powers here."""
+    service.unseat(
+        session, consultation=access.consultation, member_id=member_id, actor=access.actor
+    )
+    return Response(status_code=204)

@@ -3,7 +3,7 @@
 import math
 
 import pytest
-import scipy.stats
+import scipy.stats  # type: ignore[import-untyped]
 
 from app.scoring.methods import (
     METHODS,
