@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from app.audit import service as audit
 from app.auth.models import Account
-from app.ballots.models import Rating
+from app.ballots.models import Participant, Rating
 from app.committee.models import Seat
 from app.consultations import lifecycle
 from app.consultations.models import Consultation, Topic
@@ -191,7 +191,16 @@ def move(
     detail: dict[str, Any] = {"from": consultation.state, "to": new_state.value}
     if move in (lifecycle.Move.close, lifecycle.Move.finalize):
         tally = counts(session, [consultation.id])[consultation.id]
-        detail |= {"participants": tally.participants, "ratings": tally.ratings}
+        writes = session.scalar(
+            select(func.coalesce(func.sum(Participant.ballot_writes), 0)).where(
+                Participant.consultation_id == consultation.id
+            )
+        )
+        detail |= {
+            "participants": tally.participants,
+            "ratings": tally.ratings,
+            "ballot_writes": writes,
+        }
     consultation.state = new_state.value
     audit.record(
         session,

@@ -38,7 +38,6 @@ PERCENTILES = (0.05, 0.95)
 # Bounds the memory of one batch of draws (draws x participants weights) and of one block of
 # pairwise indicators (participants x topics²), whatever the consultation's size.
 BATCH_CELLS = 1 << 22
-PAIR_BLOCK = 4096
 
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
@@ -244,8 +243,9 @@ def _draw_pairwise(matrix: RatingMatrix, weights: IntArray) -> IntArray:
     """d[a][b] in every draw, shape (draws, topics, topics)."""
     n_topics = len(matrix.topics)
     totals = np.zeros((weights.shape[0], n_topics * n_topics))
-    for start in range(0, len(matrix.groups), PAIR_BLOCK):
-        block = slice(start, start + PAIR_BLOCK)
+    rows = max(1, BATCH_CELLS // max(n_topics * n_topics, 1))
+    for start in range(0, len(matrix.groups), rows):
+        block = slice(start, start + rows)
         scores, rated = matrix.scores[block], matrix.rated[block]
         prefers = rated[:, :, None] & rated[:, None, :] & (scores[:, :, None] > scores[:, None, :])
         totals += weights[:, block].astype(np.float64) @ prefers.reshape(len(scores), -1)

@@ -11,7 +11,7 @@ GROUPS = ("government", "civil_society", "academia", "other")
 SCALES = (Scale(1, 5), Scale(0, 10), Scale(-2, 2), Scale(1, 2))
 
 # No example database: these tests must not write outside tests/ and app/.
-checked = settings(max_examples=60, deadline=None, database=None)
+checked = settings(max_examples=100, deadline=None, database=None)
 
 
 @dataclass(frozen=True)

@@ -17,13 +17,13 @@ def scoring_modules() -> list[str]:
 
 
 def imported_names(path: Path) -> set[str]:
-    names = set()
+    names: set[str] = set()
     for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
         if isinstance(node, ast.Import):
             names.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom):
             # A relative import stays inside app.scoring by construction (there are no subpackages).
-            names.add(node.module or "" if node.level == 0 else "app.scoring")
+            names.add((node.module or "") if node.level == 0 else "app.scoring")
     return names
 
 

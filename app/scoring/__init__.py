@@ -1,0 +1,48 @@
+"""How ratings become a ranking, as the design's scoring.md defines it: pure functions.
+
+Nothing here touches the database, the web framework or the rest of `app`; a test enforces it.
+"""
+
+from app.scoring.methods import METHODS, Method, UnknownMethod, score_topics
+from app.scoring.ranking import Entry, GroupStat, competition_ranks, rank
+from app.scoring.stability import (
+    MIN_DRAWS,
+    RatingMatrix,
+    TopicStability,
+    rating_matrix,
+    stability,
+)
+from app.scoring.tallies import (
+    OTHER,
+    BallotError,
+    Rating,
+    Scale,
+    Tallies,
+    TopicRef,
+    fold_small_groups,
+    tallies_from_ballots,
+)
+
+__all__ = [
+    "METHODS",
+    "MIN_DRAWS",
+    "OTHER",
+    "BallotError",
+    "Entry",
+    "GroupStat",
+    "Method",
+    "Rating",
+    "RatingMatrix",
+    "Scale",
+    "Tallies",
+    "TopicRef",
+    "TopicStability",
+    "UnknownMethod",
+    "competition_ranks",
+    "fold_small_groups",
+    "rank",
+    "rating_matrix",
+    "score_topics",
+    "stability",
+    "tallies_from_ballots",
+]

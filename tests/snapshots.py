@@ -1,0 +1,42 @@
+"""The whole stored state, to prove that a refused request changed nothing."""
+
+from typing import Any
+
+from fastapi import FastAPI
+from sqlalchemy import select
+
+from app.models import (
+    AccessToken,
+    Account,
+    AgendaSession,
+    AuditEntry,
+    Consultation,
+    Participant,
+    Rating,
+    Seat,
+    SessionPerson,
+    Topic,
+)
+
+MODELS = (
+    Account,
+    AccessToken,
+    Consultation,
+    Topic,
+    Participant,
+    Rating,
+    Seat,
+    AgendaSession,
+    SessionPerson,
+    AuditEntry,
+)
+
+
+def snapshot(app: FastAPI) -> dict[str, list[tuple[Any, ...]]]:
+    state = {}
+    with app.state.sessions() as session:
+        for model in MODELS:
+            table = model.__table__
+            rows = session.execute(select(table).order_by(*table.primary_key.columns)).all()
+            state[table.name] = [tuple(row) for row in rows]
+    return state

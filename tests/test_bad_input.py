@@ -1,0 +1,395 @@
+"""Bad input gets the right status with a problem body, and changes nothing stored."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+import pytest
+from fastapi import FastAPI
+
+from tests.actors import (
+    API,
+    PASSWORD,
+    Actor,
+    add_topics,
+    admin,
+    create_consultation,
+    move,
+    register,
+)
+from tests.snapshots import snapshot
+
+
+@dataclass
+class Setup:
+    participant: Actor
+    admin: Actor
+    open: str
+    draft: str
+    topics: list[int]
+
+
+@pytest.fixture
+async def setup(client: httpx.AsyncClient, app: FastAPI) -> Setup:
+    boss = await admin(client, app)
+    opened = str((await create_consultation(client, boss))["slug"])
+    draft = str((await create_consultation(client, boss))["slug"])
+    topics = await add_topics(client, boss, opened, ["Access", "Rights", "Security"])
+    await add_topics(client, boss, draft, ["Access"])
+    await move(client, boss, opened, "open")
+    participant = await register(client, "voter@example.org")
+    ballot = {"ratings": [{"topic_id": topics[0], "score": 4}, {"topic_id": topics[1], "score": 2}]}
+    response = await client.put(
+        f"{API}/consultations/{opened}/ballot", json=ballot, headers=participant.headers
+    )
+    assert response.status_code == 200
+    return Setup(participant, boss, opened, draft, topics)
+
+
+def account(**changes: Any) -> dict[str, Any]:
+    body = {
+        "email": "new@example.org",
+        "password": PASSWORD,
+        "display_name": "New",
+        "stakeholder_group": "academia",
+        "country": "AR",
+    }
+    return body | changes
+
+
+def consultation(**changes: Any) -> dict[str, Any]:
+    return {"slug": "lacigf-2030", "title": "T", "forum": "LACIGF", "edition": "2030"} | changes
+
+
+def ratings(*pairs: tuple[Any, Any]) -> dict[str, Any]:
+    return {"ratings": [{"topic_id": t, "score": s} for t, s in pairs]}
+
+
+# (name, who, method, path, body builder, expected status). Paths use {o} (open), {d} (draft),
+# {t0} (a topic); body builders take the topic ids.
+Case = tuple[str, str, str, str, Callable[[list[int]], Any], int]
+CASES: list[Case] = [
+    (
+        "score above the scale",
+        "p",
+        "PUT",
+        "/consultations/{o}/ballot/{t0}",
+        lambda t: {"score": 6},
+        422,
+    ),
+    (
+        "score below the scale",
+        "p",
+        "PUT",
+        "/consultations/{o}/ballot/{t0}",
+        lambda t: {"score": 0},
+        422,
+    ),
+    (
+        "fractional score",
+        "p",
+        "PUT",
+        "/consultations/{o}/ballot/{t0}",
+        lambda t: {"score": 3.5},
+        422,
+    ),
+    (
+        "float that looks whole",
+        "p",
+        "PUT",
+        "/consultations/{o}/ballot/{t0}",
+        lambda t: {"score": 3.0},
+        422,
+    ),
+    ("string score", "p", "PUT", "/consultations/{o}/ballot/{t0}", lambda t: {"score": "3"}, 422),
+    ("boolean score", "p", "PUT", "/consultations/{o}/ballot/{t0}", lambda t: {"score": True}, 422),
+    ("null score", "p", "PUT", "/consultations/{o}/ballot/{t0}", lambda t: {"score": None}, 422),
+    ("missing score", "p", "PUT", "/consultations/{o}/ballot/{t0}", lambda t: {}, 422),
+    (
+        "extra field",
+        "p",
+        "PUT",
+        "/consultations/{o}/ballot/{t0}",
+        lambda t: {"score": 3, "x": 1},
+        422,
+    ),
+    (
+        "unknown topic in path",
+        "p",
+        "PUT",
+        "/consultations/{o}/ballot/999999",
+        lambda t: {"score": 3},
+        404,
+    ),
+    (
+        "topic id not a number",
+        "p",
+        "PUT",
+        "/consultations/{o}/ballot/abc",
+        lambda t: {"score": 3},
+        422,
+    ),
+    (
+        "unknown topic in ballot",
+        "p",
+        "PUT",
+        "/consultations/{o}/ballot",
+        lambda t: ratings((t[0], 3), (999999, 3)),
+        422,
+    ),
+    (
+        "repeated topic in ballot",
+        "p",
+        "PUT",
+        "/consultations/{o}/ballot",
+        lambda t: ratings((t[0], 3), (t[0], 4)),
+        422,
+    ),
+    (
+        "one bad rating among good ones",
+        "p",
+        "PUT",
+        "/consultations/{o}/ballot",
+        lambda t: ratings((t[0], 5), (t[1], 5), (t[2], 9)),
+        422,
+    ),
+    (
+        "ballot is a list",
+        "p",
+        "PUT",
+        "/consultations/{o}/ballot",
+        lambda t: [{"topic_id": t[0], "score": 3}],
+        422,
+    ),
+    ("ratings not a list", "p", "PUT", "/consultations/{o}/ballot", lambda t: {"ratings": 3}, 422),
+    (
+        "rating a topic of another consultation",
+        "p",
+        "PUT",
+        "/consultations/{o}/ballot",
+        lambda t: ratings((1, 3)),
+        422,
+    ),
+    ("rating a draft", "adm", "PUT", "/consultations/{d}/ballot", lambda t: ratings(), 409),
+    ("bad email", "anon", "POST", "/accounts", lambda t: account(email="not-an-email"), 422),
+    (
+        "duplicate email, other case",
+        "anon",
+        "POST",
+        "/accounts",
+        lambda t: account(email="Voter@Example.org"),
+        409,
+    ),
+    (
+        "unknown stakeholder group",
+        "anon",
+        "POST",
+        "/accounts",
+        lambda t: account(stakeholder_group="media"),
+        422,
+    ),
+    ("country not in ISO 3166", "anon", "POST", "/accounts", lambda t: account(country="XX"), 422),
+    ("country as a name", "anon", "POST", "/accounts", lambda t: account(country="Panama"), 422),
+    ("short password", "anon", "POST", "/accounts", lambda t: account(password="123456789"), 422),
+    (
+        "missing display name",
+        "anon",
+        "POST",
+        "/accounts",
+        lambda t: {k: v for k, v in account().items() if k != "display_name"},
+        422,
+    ),
+    ("empty display name", "anon", "POST", "/accounts", lambda t: account(display_name="   "), 422),
+    (
+        "unknown method",
+        "adm",
+        "POST",
+        "/consultations",
+        lambda t: consultation(default_method="borda"),
+        422,
+    ),
+    (
+        "scale min not below max",
+        "adm",
+        "POST",
+        "/consultations",
+        lambda t: consultation(scale_min=5, scale_max=5),
+        422,
+    ),
+    (
+        "scale of twelve levels",
+        "adm",
+        "POST",
+        "/consultations",
+        lambda t: consultation(scale_min=0, scale_max=11),
+        422,
+    ),
+    (
+        "labels do not fit the scale",
+        "adm",
+        "POST",
+        "/consultations",
+        lambda t: consultation(scale_labels=["a", "b"]),
+        422,
+    ),
+    (
+        "agenda size zero",
+        "adm",
+        "POST",
+        "/consultations",
+        lambda t: consultation(agenda_size=0),
+        422,
+    ),
+    (
+        "negative prior weight",
+        "adm",
+        "POST",
+        "/consultations",
+        lambda t: consultation(prior_weight=-1),
+        422,
+    ),
+    (
+        "ends before it starts",
+        "adm",
+        "POST",
+        "/consultations",
+        lambda t: consultation(starts_on="2030-08-04", ends_on="2030-08-02"),
+        422,
+    ),
+    ("bad slug", "adm", "POST", "/consultations", lambda t: consultation(slug="LACIGF 2030!"), 422),
+    (
+        "taken slug",
+        "adm",
+        "POST",
+        "/consultations",
+        lambda t: consultation(slug="lacigf-2017"),
+        409,
+    ),
+    (
+        "copy from an unknown edition",
+        "adm",
+        "POST",
+        "/consultations",
+        lambda t: consultation(copy_topics_from="nope-1999"),
+        422,
+    ),
+    (
+        "unknown time zone",
+        "adm",
+        "POST",
+        "/consultations",
+        lambda t: consultation(timezone="Mars/Olympus"),
+        422,
+    ),
+    (
+        "duplicate topic title",
+        "adm",
+        "POST",
+        "/consultations/{d}/topics",
+        lambda t: {"title": "Access"},
+        409,
+    ),
+    (
+        "duplicate topic title, other case",
+        "adm",
+        "POST",
+        "/consultations/{d}/topics",
+        lambda t: {"title": "ACCESS"},
+        409,
+    ),
+    ("empty topic title", "adm", "POST", "/consultations/{d}/topics", lambda t: {"title": ""}, 422),
+    (
+        "rules change once open",
+        "adm",
+        "PATCH",
+        "/consultations/{o}",
+        lambda t: {"default_method": "schulze"},
+        409,
+    ),
+    ("null title", "adm", "PATCH", "/consultations/{d}", lambda t: {"title": None}, 422),
+    (
+        "scale edit breaks labels",
+        "adm",
+        "PATCH",
+        "/consultations/{d}",
+        lambda t: {"scale_labels": ["only one"]},
+        422,
+    ),
+    (
+        "seat in a non-committee group",
+        "adm",
+        "POST",
+        "/consultations/{d}/committee",
+        lambda t: {"name": "A", "stakeholder_group": "academia"},
+        422,
+    ),
+    (
+        "seat for an unknown account",
+        "adm",
+        "POST",
+        "/consultations/{d}/committee",
+        lambda t: {"name": "A", "stakeholder_group": "government", "email": "ghost@example.org"},
+        422,
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "who", "method", "path", "body", "status"), CASES, ids=[c[0] for c in CASES]
+)
+async def test_bad_input_is_refused_and_changes_nothing(
+    client: httpx.AsyncClient,
+    app: FastAPI,
+    setup: Setup,
+    name: str,
+    who: str,
+    method: str,
+    path: str,
+    body: Callable[[list[int]], Any],
+    status: int,
+) -> None:
+    headers = {"p": setup.participant.headers, "adm": setup.admin.headers, "anon": {}}[who]
+    url = API + path.format(o=setup.open, d=setup.draft, t0=setup.topics[0])
+    before = snapshot(app)
+    response = await client.request(method, url, json=body(setup.topics), headers=headers)
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    problem = response.json()
+    assert problem["status"] == status
+    assert problem["detail"]
+    if status == 422:
+        assert problem["errors"]
+    assert snapshot(app) == before
+
+
+@pytest.mark.parametrize(
+    ("raw", "status"),
+    [(b"{", 400), (b'{"score": }', 400), (b"\xff\xfe", 400), (b"not json", 400), (b"", 422)],
+    ids=repr,
+)
+async def test_malformed_json_is_400_and_changes_nothing(
+    client: httpx.AsyncClient, app: FastAPI, setup: Setup, raw: bytes, status: int
+) -> None:
+    before = snapshot(app)
+    response = await client.put(
+        f"{API}/consultations/{setup.open}/ballot/{setup.topics[0]}",
+        content=raw,
+        headers=setup.participant.headers | {"content-type": "application/json"},
+    )
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    assert snapshot(app) == before
+
+
+async def test_oversized_ballot_is_413_and_changes_nothing(
+    client: httpx.AsyncClient, app: FastAPI, setup: Setup
+) -> None:
+    before = snapshot(app)
+    huge = {"ratings": [{"topic_id": setup.topics[0], "score": 3}] * 60_000}
+    response = await client.put(
+        f"{API}/consultations/{setup.open}/ballot", json=huge, headers=setup.participant.headers
+    )
+    assert response.status_code == 413
+    assert response.headers["content-type"] == "application/problem+json"
+    assert snapshot(app) == before
