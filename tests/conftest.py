@@ -13,11 +13,10 @@ from collections.abc import AsyncIterator, Iterator
 import httpx
 import pytest
 from fastapi import FastAPI
-from sqlalchemy.orm import Session
 
 from app.config import Settings
 from app.main import create_app
-from tests.databases import Databases, settings_for
+from tests.databases import Databases, Reader, settings_for
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -61,7 +60,6 @@ async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
 
 
 @pytest.fixture
-def db(app: FastAPI) -> Iterator[Session]:
-    """A session on the test's database, to arrange data or inspect what the app stored."""
-    with app.state.sessions() as session:
-        yield session
+def db(app: FastAPI) -> Reader:
+    """Inspects what the app stored."""
+    return Reader(app.state.sessions)

@@ -10,8 +10,10 @@ import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import URL, create_engine, make_url, text
+from sqlalchemy import URL, Executable, create_engine, make_url, text
+from sqlalchemy.orm import Session, sessionmaker
 
 from app import migrate
 from app.config import Settings
@@ -104,3 +106,19 @@ class Databases:
                 Path(handle + suffix).unlink(missing_ok=True)
         else:
             pg_execute(f"DROP DATABASE IF EXISTS {handle} WITH (FORCE)")
+
+
+class Reader:
+    """Reads the test's database, each call in a fresh transaction so that it sees everything
+    the app has committed so far."""
+
+    def __init__(self, sessions: sessionmaker[Session]) -> None:
+        self.sessions = sessions
+
+    def scalar(self, statement: Executable) -> Any:
+        with self.sessions() as session:
+            return session.scalar(statement)
+
+    def scalars(self, statement: Executable) -> list[Any]:
+        with self.sessions() as session:
+            return list(session.scalars(statement))

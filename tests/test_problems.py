@@ -11,6 +11,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from app.models import Account
+from tests.databases import Reader
 
 PROBLEM_KEYS = {"type", "title", "status", "detail", "instance"}
 
@@ -78,7 +79,7 @@ async def test_streamed_oversized_body_is_refused(client: httpx.AsyncClient) -> 
 
 
 async def test_a_failed_commit_is_an_error_response_not_a_2xx(
-    client: httpx.AsyncClient, app: FastAPI, db: Session
+    client: httpx.AsyncClient, app: FastAPI, db: Reader
 ) -> None:
     def fail(_: Session) -> None:
         raise OperationalError("COMMIT", {}, Exception("disk I/O error"))

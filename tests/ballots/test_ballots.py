@@ -7,10 +7,10 @@ import httpx
 import pytest
 from fastapi import FastAPI
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from app.models import AuditEntry, Participant, Rating
 from tests.actors import API, Actor, add_topics, admin, create_consultation, move, register
+from tests.databases import Reader
 
 
 @dataclass
@@ -37,7 +37,7 @@ async def ballot(client: httpx.AsyncClient, slug: str, who: Actor) -> dict[str, 
 
 
 async def test_before_any_rating_the_ballot_is_empty_with_a_stable_key(
-    client: httpx.AsyncClient, opened: Open, db: Session
+    client: httpx.AsyncClient, opened: Open, db: Reader
 ) -> None:
     voter = await register(client)
     first = await ballot(client, opened.slug, voter)
@@ -97,7 +97,7 @@ async def test_writes_are_refused_once_closed_and_accepted_after_reopen(
 
 
 async def test_the_group_is_fixed_at_the_first_rating(
-    client: httpx.AsyncClient, opened: Open, db: Session
+    client: httpx.AsyncClient, opened: Open, db: Reader
 ) -> None:
     voter = await register(client, group="academia")
     url = f"{API}/consultations/{opened.slug}/ballot"
@@ -129,7 +129,7 @@ async def test_scale_of_the_consultation_is_enforced(
 
 
 async def test_ballot_writes_are_counted_not_itemised(
-    client: httpx.AsyncClient, opened: Open, db: Session
+    client: httpx.AsyncClient, opened: Open, db: Reader
 ) -> None:
     voter = await register(client)
     url = f"{API}/consultations/{opened.slug}/ballot"
