@@ -1,44 +1,23 @@
 """`consulta serve` as a real process: migrates, seeds, bootstraps the admin, serves."""
 
-import os
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
 
-from tests.processes import free_port, wait_until_up
-
-CONSULTA = str(Path(sys.executable).with_name("consulta"))
+from tests.processes import served
 
 
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[tuple[str, subprocess.Popen[str]]]:
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CONSULTA_")} | {
-        "CONSULTA_DATABASE_URL": f"sqlite:///{tmp_path / 'served.db'}",
+    admin = {
         "CONSULTA_ADMIN_EMAIL": "secretariat@example.org",
         "CONSULTA_ADMIN_PASSWORD": "a long enough password",
     }
-    process = subprocess.Popen(
-        [CONSULTA, "serve", "--port", str(port)],
-        cwd=tmp_path,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_up(f"{base}/healthz", process)
-        yield base, process
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
-        if process.stdout is not None:
-            process.stdout.close()
+    with served(tmp_path, f"sqlite:///{tmp_path / 'served.db'}", env=admin) as running:
+        yield running
 
 
 def test_serve_comes_up_migrated_seeded_and_ready(

@@ -1,0 +1,101 @@
+"""Many clients writing ballots at once, against a real server with several workers: exactly one
+rating per participant and topic, each equal to a write that was acknowledged; none lost, none
+duplicated. Runs on the suite's database (PostgreSQL in CI's second run)."""
+
+import random
+import threading
+from collections import defaultdict
+from pathlib import Path
+
+import httpx
+from sqlalchemy import select
+
+from app.db import make_engine, make_sessionmaker
+from app.models import Participant, Rating
+from tests.actors import PASSWORD
+from tests.processes import CHEAP_HASHING, served
+
+API = "/api/v1"
+VOTERS, TOPICS, THREADS, WRITES = 10, 4, 16, 30
+ADMIN = {"CONSULTA_ADMIN_EMAIL": "boss@example.org", "CONSULTA_ADMIN_PASSWORD": PASSWORD}
+
+
+def token(http: httpx.Client, email: str) -> dict[str, str]:
+    response = http.post(f"{API}/auth/token", data={"username": email, "password": PASSWORD})
+    assert response.status_code == 200, response.text
+    return {"Authorization": f"Bearer {response.json()['access_token']}"}
+
+
+def test_concurrent_ballot_writes_lose_and_duplicate_nothing(
+    tmp_path: Path, database_url: str
+) -> None:
+    with served(tmp_path, database_url, workers=2, env=CHEAP_HASHING | ADMIN) as (base, _):
+        http = httpx.Client(base_url=base, timeout=30)
+        boss = token(http, "boss@example.org")
+        body = {"slug": "race", "title": "Race", "forum": "F", "edition": "1"}
+        assert http.post(f"{API}/consultations", json=body, headers=boss).status_code == 201
+        topics = [
+            http.post(
+                f"{API}/consultations/race/topics", json={"title": f"T{i}"}, headers=boss
+            ).json()["id"]
+            for i in range(TOPICS)
+        ]
+        assert http.post(f"{API}/consultations/race/open", headers=boss).status_code == 200
+        voters = {}
+        for i in range(VOTERS):
+            email = f"v{i}@example.org"
+            account = {
+                "email": email,
+                "password": PASSWORD,
+                "display_name": f"V{i}",
+                "stakeholder_group": "civil_society",
+                "country": "PA",
+            }
+            voter_id = http.post(f"{API}/accounts", json=account).json()["id"]
+            voters[voter_id] = token(http, email)
+
+        acked: dict[tuple[int, int], set[int]] = defaultdict(set)
+        statuses: list[int] = []
+        lock = threading.Lock()
+
+        def worker(seed: int) -> None:
+            rng = random.Random(seed)
+            with httpx.Client(base_url=base, timeout=60) as own:
+                for _ in range(WRITES):
+                    voter = rng.choice(list(voters))
+                    topic = rng.choice(topics)
+                    score = rng.randint(1, 5)
+                    response = own.put(
+                        f"{API}/consultations/race/ballot/{topic}",
+                        json={"score": score},
+                        headers=voters[voter],
+                    )
+                    with lock:
+                        statuses.append(response.status_code)
+                        if response.status_code == 200:
+                            acked[(voter, topic)].add(score)
+
+        threads = [threading.Thread(target=worker, args=(n,)) for n in range(THREADS)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        http.close()
+
+    assert statuses == [200] * THREADS * WRITES
+    engine = make_engine(database_url)
+    try:
+        with make_sessionmaker(engine)() as session:
+            rows = session.execute(
+                select(Participant.account_id, Rating.topic_id, Rating.score).join(
+                    Participant, Participant.id == Rating.participant_id
+                )
+            ).all()
+            participants = list(session.scalars(select(Participant.account_id)))
+    finally:
+        engine.dispose()
+    stored = {(account, topic): score for account, topic, score in rows}
+    assert len(stored) == len(rows)  # no duplicates
+    assert stored.keys() == acked.keys()  # none lost, none invented
+    assert all(score in acked[key] for key, score in stored.items())
+    assert sorted(participants) == sorted({voter for voter, _ in acked})
