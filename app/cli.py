@@ -8,14 +8,17 @@ import uvicorn
 from pydantic import ValidationError
 from sqlalchemy import select
 
-from app import migrate, seeding
+from app import migrate, scoring, seeding
 from app.auth import service as accounts
 from app.auth.models import Account
 from app.auth.passwords import make_hasher
 from app.auth.schemas import AdminCreate
 from app.config import Settings, get_settings
+from app.consultations import service as consultations
 from app.db import make_engine, make_sessionmaker, transaction
 from app.errors import DomainError
+from app.results import exports, offline
+from app.scoring import Scale
 
 cli = typer.Typer(
     help="Consulta: the consultation that sets a forum's agenda.", no_args_is_help=True
@@ -127,6 +130,65 @@ def create_admin(email: str) -> None:
         typer.echo(f"Error: {exc.detail}", err=True)
         raise typer.Exit(1) from exc
     typer.echo(f"Created the administrator {account.email}.")
+
+
+def _parse_scale(text: str) -> Scale:
+    low, sep, high = text.partition("..")
+    try:
+        return Scale(int(low), int(high)) if sep else Scale(1, int(text))
+    except ValueError as exc:
+        raise typer.BadParameter(f"{text!r}: expected LOW..HIGH, e.g. 1..5 ({exc})") from exc
+
+
+@cli.command()
+def rank(
+    file: Annotated[typer.FileText, typer.Argument(help="A ballots.csv exported by Consulta")],
+    method: Annotated[str, typer.Option(help="Scoring method")] = "mean",
+    scale: Annotated[str, typer.Option(help="The consultation's scale, LOW..HIGH")] = "1..5",
+    prior_weight: Annotated[float, typer.Option(help="C of the bayesian method")] = 5.0,
+    min_group_size: Annotated[int, typer.Option(help="Smaller groups fold into other")] = 5,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table")] = False,
+) -> None:
+    """Rank an exported ballots.csv offline, with the scoring code the server uses (no
+    database): anyone can check a published ranking."""
+    if method not in scoring.METHODS:
+        raise typer.BadParameter(f"one of: {', '.join(scoring.METHODS)}", param_hint="--method")
+    try:
+        ratings = offline.read_ballots(file)
+        result = offline.rank_ballots(
+            ratings,
+            method=method,
+            scale=_parse_scale(scale),
+            prior_weight=prior_weight,
+            min_group_size=min_group_size,
+        )
+    except (scoring.BallotError, ValueError) as exc:
+        typer.echo(f"Error: {exc}", err=True)
+        raise typer.Exit(1) from exc
+    typer.echo(offline.as_json(result, method) if as_json else offline.as_table(result))
+
+
+@cli.command("export-ballots")
+def export_ballots(
+    slug: str,
+    output: Annotated[
+        typer.FileBinaryWrite,
+        typer.Option("--output", "-o", help="File to write (default: stdout)"),
+    ] = sys.stdout.buffer,  # type: ignore[assignment]
+) -> None:
+    """Write a consultation's anonymised ballots.csv, the same bytes the API serves."""
+    settings = get_settings()
+    engine = make_engine(settings.database_url)
+    try:
+        with transaction(make_sessionmaker(engine)) as session:
+            consultation = consultations.get_by_slug(session, slug)
+            if consultation is None:
+                typer.echo(f"Error: no consultation '{slug}'.", err=True)
+                raise typer.Exit(1)
+            for chunk in exports.ballots_csv(session, consultation):
+                output.write(chunk)
+    finally:
+        engine.dispose()
 
 
 def main() -> None:

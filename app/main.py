@@ -19,6 +19,7 @@ from app.db import make_engine, make_sessionmaker
 from app.errors import install_error_handlers
 from app.middleware import BodyLimit
 from app.migrate import head_revision
+from app.results.router import router as results_router
 
 API = "/api/v1"
 
@@ -55,6 +56,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         topics_router,
         ballots_router,
         committee_router,
+        results_router,
         agenda_router,
     ):
         app.include_router(router, prefix=API)

@@ -7,6 +7,7 @@ from app.ballots.models import Participant, Rating
 from app.committee.models import Seat
 from app.consultations.models import Consultation, Topic
 from app.db import Base
+from app.results.models import CachedResult, TallyVersion
 
 __all__ = [
     "AccessToken",
@@ -14,11 +15,13 @@ __all__ = [
     "AgendaSession",
     "AuditEntry",
     "Base",
+    "CachedResult",
     "Consultation",
     "LoginFailure",
     "Participant",
     "Rating",
     "Seat",
     "SessionPerson",
+    "TallyVersion",
     "Topic",
 ]

@@ -72,3 +72,31 @@ def test_db_downgrade_to_base_and_back(tmp_path: Path) -> None:
     assert run(tmp_path, "db", "downgrade", "base").returncode == 0
     assert run(tmp_path, "seed").returncode == 0
     assert count(tmp_path, Consultation) == 1
+
+
+def test_export_ballots_and_rank_offline(tmp_path: Path) -> None:
+    assert run(tmp_path, "seed").returncode == 0
+    empty = run(tmp_path, "export-ballots", "lacigf-2017")
+    assert empty.returncode == 0
+    assert empty.stdout == "ballot,stakeholder_group,topic_id,score\n"
+    missing = run(tmp_path, "export-ballots", "no-such")
+    assert missing.returncode == 1
+    ballots = tmp_path / "ballots.csv"
+    ballots.write_text(
+        "ballot,stakeholder_group,topic_id,score\n"
+        "a,civil_society,1,5\na,civil_society,2,1\n"
+        "b,government,1,4\nb,government,2,2\n"
+        "c,academia,2,5\n"
+    )
+    table = run(tmp_path, "rank", str(ballots), "--method", "mean")
+    assert table.returncode == 0, table.stderr
+    lines = table.stdout.splitlines()
+    assert lines[1].split() == ["1", "1", "4.500000", "2"]
+    assert lines[2].split() == ["2", "2", "2.666667", "3"]
+    as_json = run(tmp_path, "rank", str(ballots), "--method", "schulze", "--json")
+    assert '"method": "schulze"' in as_json.stdout
+    bad = run(tmp_path, "rank", str(ballots), "--method", "borda")
+    assert bad.returncode == 2
+    off_scale = run(tmp_path, "rank", str(ballots), "--scale", "1..4")
+    assert off_scale.returncode == 1
+    assert "scale" in off_scale.stderr

@@ -17,6 +17,7 @@ from app.consultations import lifecycle
 from app.consultations.models import Consultation, Topic
 from app.db import dialect_insert, utcnow
 from app.errors import Conflict, Invalid, NotFound
+from app.results.models import TallyVersion
 from app.vocabulary import ConsultationState
 
 
@@ -94,6 +95,18 @@ def _join(
     return row.id, row.stakeholder_group
 
 
+def _bump_tally_version(session: Session, consultation_id: int) -> None:
+    """Invalidates every cached result of the consultation, in the writing transaction."""
+    insert = dialect_insert(session)
+    statement = insert(TallyVersion).values(consultation_id=consultation_id, version=1)
+    session.execute(
+        statement.on_conflict_do_update(
+            index_elements=[TallyVersion.consultation_id],
+            set_={"version": TallyVersion.version + 1},
+        )
+    )
+
+
 def _upsert(
     session: Session,
     consultation: Consultation,
@@ -121,6 +134,7 @@ def _upsert(
         set_={"score": statement.excluded.score, "updated_at": statement.excluded.updated_at},
     )
     session.execute(statement)
+    _bump_tally_version(session, consultation.id)
     return now
 
 
@@ -175,6 +189,7 @@ def replace(
     session.execute(
         delete(Rating).where(Rating.participant_id == participant[0], Rating.topic_id.not_in(kept))
     )
+    _bump_tally_version(session, consultation.id)
     if ratings:
         _upsert(session, consultation, participant, [(r.topic_id, r.score) for r in ratings])
     return read(session, consultation=consultation, account=account, secret=secret)
@@ -196,3 +211,4 @@ def withdraw(
     session.execute(
         delete(Rating).where(Rating.participant_id == participant.id, Rating.topic_id == topic_id)
     )
+    _bump_tally_version(session, consultation.id)

@@ -24,6 +24,8 @@ from app.consultations.schemas import (
     check_scale,
 )
 from app.errors import Conflict, Invalid, NotFound
+from app.results import queries as results_queries
+from app.results import service as results
 from app.vocabulary import ConsultationState
 
 
@@ -196,10 +198,12 @@ def move(
                 Participant.consultation_id == consultation.id
             )
         )
+        version = results_queries.tally_version(session, consultation.id)
         detail |= {
             "participants": tally.participants,
             "ratings": tally.ratings,
             "ballot_writes": writes,
+            "ballot_digest": results.ballot_digest(session, consultation, version),
         }
     consultation.state = new_state.value
     audit.record(

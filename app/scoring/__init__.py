@@ -20,6 +20,7 @@ from app.scoring.tallies import (
     Tallies,
     TopicRef,
     fold_small_groups,
+    folded_group,
     tallies_from_ballots,
 )
 
@@ -40,6 +41,7 @@ __all__ = [
     "UnknownMethod",
     "competition_ranks",
     "fold_small_groups",
+    "folded_group",
     "rank",
     "rating_matrix",
     "score_topics",

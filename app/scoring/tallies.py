@@ -91,6 +91,11 @@ def topic_histograms(tallies: Tallies) -> dict[int, list[int]]:
     return totals
 
 
+def folded_group(group: str, group_sizes: Mapping[str, int], min_group_size: int) -> str:
+    """The group a participant of `group` counts in once small groups are folded."""
+    return OTHER if group_sizes.get(group, 0) < min_group_size else group
+
+
 def fold_small_groups(
     histograms: Histograms, group_sizes: Mapping[str, int], min_group_size: int
 ) -> tuple[dict[tuple[int, str], tuple[int, ...]], dict[str, int]]:
@@ -101,7 +106,7 @@ def fold_small_groups(
     """
 
     def target(group: str) -> str:
-        return OTHER if group_sizes.get(group, 0) < min_group_size else group
+        return folded_group(group, group_sizes, min_group_size)
 
     sizes: dict[str, int] = defaultdict(int)
     for group, size in group_sizes.items():

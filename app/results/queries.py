@@ -1,0 +1,164 @@
+"""The aggregate queries that turn stored ratings into the scoring package's sufficient
+statistics. Ratings are never loaded one object per row to rank them."""
+
+from collections.abc import Iterator
+
+import numpy as np
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, aliased
+
+from app.ballots.models import Participant, Rating
+from app.consultations.models import Consultation, Topic
+from app.results.models import TallyVersion
+from app.scoring import RatingMatrix, Scale, Tallies, TopicRef
+
+STREAM_ROWS = 10_000
+
+
+def scale_of(consultation: Consultation) -> Scale:
+    return Scale(consultation.scale_min, consultation.scale_max)
+
+
+def topic_refs(session: Session, consultation: Consultation) -> list[TopicRef]:
+    rows = session.execute(
+        select(Topic.id, Topic.title)
+        .where(Topic.consultation_id == consultation.id)
+        .order_by(Topic.position, Topic.id)
+    )
+    return [TopicRef(row.id, row.title) for row in rows]
+
+
+def tally_version(session: Session, consultation_id: int) -> int:
+    version = session.scalar(
+        select(TallyVersion.version).where(TallyVersion.consultation_id == consultation_id)
+    )
+    return version or 0
+
+
+def histograms(session: Session, consultation: Consultation) -> dict[tuple[int, str], list[int]]:
+    """Count per (topic, group, level): one GROUP BY over the covering index."""
+    lo = consultation.scale_min
+    width = consultation.scale_max - lo + 1
+    result: dict[tuple[int, str], list[int]] = {}
+    rows = session.execute(
+        select(Rating.topic_id, Rating.stakeholder_group, Rating.score, func.count())
+        .where(Rating.consultation_id == consultation.id)
+        .group_by(Rating.topic_id, Rating.stakeholder_group, Rating.score)
+    )
+    for topic_id, group, score, count in rows:
+        result.setdefault((topic_id, group), [0] * width)[score - lo] = count
+    return result
+
+
+def group_sizes(session: Session, consultation_id: int) -> dict[str, int]:
+    """Distinct participants with at least one rating, per group."""
+    rows = session.execute(
+        select(Rating.stakeholder_group, func.count(Rating.participant_id.distinct()))
+        .where(Rating.consultation_id == consultation_id)
+        .group_by(Rating.stakeholder_group)
+    )
+    return dict(rows.all())
+
+
+def profiles(session: Session, consultation_id: int) -> list[tuple[int, int, int, int, int, int]]:
+    """For zscore: ratings counted by (topic, score, the rater's count, sum, sum of squares)."""
+    per_participant = (
+        select(
+            Rating.participant_id,
+            func.count().label("n"),
+            func.sum(Rating.score).label("total"),
+            func.sum(Rating.score * Rating.score).label("squares"),
+        )
+        .where(Rating.consultation_id == consultation_id)
+        .group_by(Rating.participant_id)
+        .subquery()
+    )
+    rows = session.execute(
+        select(
+            Rating.topic_id,
+            Rating.score,
+            per_participant.c.n,
+            per_participant.c.total,
+            per_participant.c.squares,
+            func.count(),
+        )
+        .join(per_participant, per_participant.c.participant_id == Rating.participant_id)
+        .where(Rating.consultation_id == consultation_id)
+        .group_by(
+            Rating.topic_id,
+            Rating.score,
+            per_participant.c.n,
+            per_participant.c.total,
+            per_participant.c.squares,
+        )
+    )
+    return [(t, s, int(n), int(total), int(sq), c) for t, s, n, total, sq, c in rows]
+
+
+def pairwise(session: Session, consultation_id: int) -> dict[tuple[int, int], int]:
+    """For schulze: d[a][b], participants who rated both and a strictly higher (a self-join)."""
+    a, b = aliased(Rating), aliased(Rating)
+    rows = session.execute(
+        select(a.topic_id, b.topic_id, func.count())
+        .join(b, (b.participant_id == a.participant_id) & (b.score < a.score))
+        .where(a.consultation_id == consultation_id)
+        .group_by(a.topic_id, b.topic_id)
+    )
+    return {(x, y): count for x, y, count in rows}
+
+
+def tallies(
+    session: Session, consultation: Consultation, *, with_profiles: bool, with_pairwise: bool
+) -> Tallies:
+    sizes = group_sizes(session, consultation.id)
+    return Tallies(
+        scale=scale_of(consultation),
+        topics=topic_refs(session, consultation),
+        histograms=histograms(session, consultation),
+        group_sizes=sizes,
+        participants=sum(sizes.values()),
+        profiles=profiles(session, consultation.id) if with_profiles else None,
+        pairwise=pairwise(session, consultation.id) if with_pairwise else None,
+    )
+
+
+def anonymised_ballots(
+    session: Session, consultation_id: int
+) -> Iterator[tuple[str, str, int, int]]:
+    """(ballot_key, group, topic_id, score) in ballot-key and topic order, streamed."""
+    rows = session.execute(
+        select(Participant.ballot_key, Rating.stakeholder_group, Rating.topic_id, Rating.score)
+        .join(Participant, Participant.id == Rating.participant_id)
+        .where(Rating.consultation_id == consultation_id)
+        .order_by(Participant.ballot_key, Rating.topic_id)
+        .execution_options(yield_per=STREAM_ROWS)
+    )
+    yield from rows
+
+
+def rating_matrix(session: Session, consultation: Consultation) -> RatingMatrix:
+    """Every participant's ratings as a dense participants x topics matrix, for resampling."""
+    topics = topic_refs(session, consultation)
+    column = {topic.id: j for j, topic in enumerate(topics)}
+    rows = session.execute(
+        select(Rating.participant_id, Rating.stakeholder_group, Rating.topic_id, Rating.score)
+        .where(Rating.consultation_id == consultation.id)
+        .order_by(Rating.participant_id)
+        .execution_options(yield_per=STREAM_ROWS)
+    )
+    row_of: dict[int, int] = {}
+    groups: list[str] = []
+    cells: list[tuple[int, int, int]] = []
+    for participant_id, group, topic_id, score in rows:
+        i = row_of.get(participant_id)
+        if i is None:
+            i = row_of[participant_id] = len(groups)
+            groups.append(group)
+        cells.append((i, column[topic_id], score))
+    scores = np.zeros((len(groups), len(topics)), dtype=np.int64)
+    rated = np.zeros((len(groups), len(topics)), dtype=np.bool_)
+    if cells:
+        index = np.array(cells, dtype=np.int64)
+        scores[index[:, 0], index[:, 1]] = index[:, 2]
+        rated[index[:, 0], index[:, 1]] = True
+    return RatingMatrix(scale_of(consultation), topics, groups, scores, rated)

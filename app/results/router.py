@@ -1,0 +1,106 @@
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response, StreamingResponse
+
+from app.consultations.dependencies import Access, VisibleConsultation
+from app.db import transaction
+from app.deps import SessionDep
+from app.openapi import problems
+from app.results import exports, service
+from app.results.schemas import MethodPublic, Ranking, Stability
+
+router = APIRouter(tags=["results"])
+Method = Annotated[
+    str | None,
+    Query(description="A name from /scoring/methods; the consultation's default_method if unset"),
+]
+
+
+@router.get("/scoring/methods")
+def list_methods() -> list[MethodPublic]:
+    """Every scoring method, with a plain-language description."""
+    return service.methods()
+
+
+def _require_results(access: Access) -> None:
+    if not (service.is_public(access.consultation) or access.can_manage):
+        raise access.deny("Results are public once the consultation is closed.")
+
+
+@router.get("/consultations/{slug}/ranking", responses=problems(401, 403, 404, 422))
+def read_ranking(
+    access: VisibleConsultation, session: SessionDep, method: Method = None
+) -> Ranking:
+    """The topics ranked by a scoring method: public once closed (or with live results), for the
+    committee and admins any time. Public output folds small stakeholder groups into `other`."""
+    _require_results(access)
+    name = service.method_or_default(access.consultation, method)
+    return service.ranking(
+        session, access.consultation, method=name, fold_groups=not access.can_manage
+    )
+
+
+@router.get(
+    "/consultations/{slug}/ranking.csv",
+    response_class=Response,
+    responses={200: {"content": {"text/csv": {}}}, **problems(401, 403, 404, 422)},
+)
+def read_ranking_csv(
+    access: VisibleConsultation, session: SessionDep, method: Method = None
+) -> Response:
+    """The ranking as CSV: one row per topic, one column per scale level."""
+    _require_results(access)
+    consultation = access.consultation
+    name = service.method_or_default(consultation, method)
+    result = service.ranking(session, consultation, method=name, fold_groups=not access.can_manage)
+    levels = range(consultation.scale_min, consultation.scale_max + 1)
+    return Response(
+        service.ranking_csv(result, levels),
+        media_type="text/csv; charset=utf-8",
+        headers={
+            "Content-Disposition": f'attachment; filename="{consultation.slug}-ranking-{name}.csv"'
+        },
+    )
+
+
+@router.get("/consultations/{slug}/ranking/stability", responses=problems(401, 403, 404, 422))
+def read_stability(
+    access: VisibleConsultation,
+    session: SessionDep,
+    method: Method = None,
+    top: Annotated[int | None, Query(ge=1, le=1000, description="Default: agenda_size")] = None,
+    draws: Annotated[int, Query(ge=200, le=5000)] = 200,
+    seed: Annotated[int, Query(ge=0, le=2**32 - 1)] = 0,
+) -> Stability:
+    """Per topic, the probability of being in the top `top` and a 90% rank interval, under
+    seeded resampling of participants: an estimate for deciding the cut line."""
+    _require_results(access)
+    name = service.method_or_default(access.consultation, method)
+    return service.stability(
+        session, access.consultation, method=name, top=top, draws=draws, seed=seed
+    )
+
+
+@router.get(
+    "/consultations/{slug}/ballots.csv",
+    response_class=StreamingResponse,
+    responses={200: {"content": {"text/csv": {}}}, **problems(401, 403, 404)},
+)
+def read_ballots_csv(access: VisibleConsultation, request: Request) -> StreamingResponse:
+    """Anonymised ballots `ballot,stakeholder_group,topic_id,score` (small groups folded into
+    `other`); the ranking's `ballot_digest` is the SHA-256 of exactly these bytes."""
+    _require_results(access)
+    consultation = access.consultation
+    sessions = request.app.state.sessions
+
+    def stream() -> Iterator[bytes]:
+        with transaction(sessions) as session:
+            yield from exports.ballots_csv(session, consultation)
+
+    return StreamingResponse(
+        stream(),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{consultation.slug}-ballots.csv"'},
+    )

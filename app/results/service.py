@@ -1,0 +1,230 @@
+"""Rankings, stability and the ballots digest: queries -> scoring -> cached results.
+
+Every result is cached with the tally version it was computed from; a ballot write bumps the
+version in its own transaction, so a cached result is served only while it is still exact, by
+any worker.
+"""
+
+import csv
+import io
+from typing import Any, TypeVar
+
+from pydantic import BaseModel
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
+
+from app import scoring
+from app.consultations.models import Consultation
+from app.db import dialect_insert, utcnow
+from app.errors import Invalid
+from app.results import exports, queries
+from app.results.models import CachedResult
+from app.results.schemas import (
+    GroupFigures,
+    MethodPublic,
+    Ranking,
+    RankingEntry,
+    Stability,
+    StabilityEntry,
+    TopicBrief,
+)
+from app.vocabulary import ConsultationState
+
+T = TypeVar("T", bound=BaseModel)
+
+STABILITY_NOTE = (
+    "An estimate from resampling participants with replacement; repeatable with the same seed."
+)
+
+
+def methods() -> list[MethodPublic]:
+    return [
+        MethodPublic(name=m.name, title=m.title, description=m.description)
+        for m in scoring.METHODS.values()
+    ]
+
+
+def is_public(consultation: Consultation) -> bool:
+    state = ConsultationState(consultation.state)
+    if state in (ConsultationState.closed, ConsultationState.finalized):
+        return True
+    return state is ConsultationState.open and consultation.live_results
+
+
+def method_or_default(consultation: Consultation, method: str | None) -> str:
+    name = method or consultation.default_method
+    if name not in scoring.METHODS:
+        raise Invalid(
+            f"Unknown scoring method '{name}'; one of: {', '.join(scoring.METHODS)}.",
+            loc=("query", "method"),
+        )
+    return name
+
+
+def _cached(
+    session: Session, consultation_id: int, key: str, version: int, model: type[T]
+) -> T | None:
+    row = session.get(CachedResult, (consultation_id, key))
+    if row is None or row.version != version:
+        return None
+    return model.model_validate_json(row.body)
+
+
+def _store(session: Session, consultation_id: int, key: str, version: int, body: str) -> None:
+    """Best effort: a result that cannot be cached right now is simply computed again."""
+    insert = dialect_insert(session)
+    statement = insert(CachedResult).values(
+        consultation_id=consultation_id, key=key, version=version, body=body, computed_at=utcnow()
+    )
+    statement = statement.on_conflict_do_update(
+        index_elements=[CachedResult.consultation_id, CachedResult.key],
+        set_={
+            "version": statement.excluded.version,
+            "body": statement.excluded.body,
+            "computed_at": statement.excluded.computed_at,
+        },
+    )
+    try:
+        with session.begin_nested():
+            session.execute(statement)
+    except OperationalError:
+        pass
+
+
+def ballot_digest(session: Session, consultation: Consultation, version: int) -> str:
+    row = session.get(CachedResult, (consultation.id, "ballots-digest"))
+    if row is not None and row.version == version:
+        return row.body
+    value = exports.digest(exports.ballots_csv(session, consultation))
+    _store(session, consultation.id, "ballots-digest", version, value)
+    return value
+
+
+def ranking(
+    session: Session, consultation: Consultation, *, method: str, fold_groups: bool
+) -> Ranking:
+    version = queries.tally_version(session, consultation.id)
+    key = f"ranking:{method}:{'folded' if fold_groups else 'full'}"
+    cached = _cached(session, consultation.id, key, version, Ranking)
+    if cached is not None:
+        return cached
+    needs = scoring.METHODS[method].needs
+    tallies = queries.tallies(
+        session,
+        consultation,
+        with_profiles=needs == "profiles",
+        with_pairwise=needs == "pairwise",
+    )
+    entries = scoring.rank(
+        method,
+        tallies,
+        prior_weight=consultation.prior_weight,
+        min_group_size=consultation.min_group_size,
+        fold_groups=fold_groups,
+    )
+    result = Ranking(
+        method=method,
+        participants=tallies.participants,
+        ratings=sum(sum(counts) for counts in tallies.histograms.values()),
+        ballot_digest=ballot_digest(session, consultation, version),
+        computed_at=utcnow(),
+        groups_folded=fold_groups,
+        entries=[_entry(e) for e in entries],
+    )
+    _store(session, consultation.id, key, version, result.model_dump_json())
+    return result
+
+
+def _entry(entry: scoring.Entry) -> RankingEntry:
+    return RankingEntry(
+        rank=entry.rank,
+        tied=entry.tied,
+        topic=TopicBrief(id=entry.topic.id, title=entry.topic.title),
+        score=entry.score,
+        n=entry.n,
+        histogram=entry.histogram,
+        spread=entry.spread,
+        interval=entry.interval,
+        groups={g: GroupFigures(n=s.n, mean=s.mean) for g, s in entry.groups.items()},
+    )
+
+
+def ranking_csv(result: Ranking, levels: range) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(
+        [
+            "rank",
+            "tied",
+            "topic_id",
+            "topic_title",
+            "score",
+            "n",
+            "spread",
+            "interval_low",
+            "interval_high",
+            *(f"level_{level}" for level in levels),
+        ]
+    )
+    for e in result.entries:
+        low, high = e.interval if e.interval else ("", "")
+        row: list[Any] = [
+            "" if e.rank is None else e.rank,
+            str(e.tied).lower(),
+            e.topic.id,
+            e.topic.title,
+            "" if e.score is None else repr(e.score),
+            e.n,
+            "" if e.spread is None else repr(e.spread),
+            low,
+            high,
+            *(e.histogram.get(level, 0) for level in levels),
+        ]
+        writer.writerow(row)
+    return buffer.getvalue()
+
+
+def stability(
+    session: Session,
+    consultation: Consultation,
+    *,
+    method: str,
+    top: int | None,
+    draws: int,
+    seed: int,
+) -> Stability:
+    top = top or consultation.agenda_size
+    version = queries.tally_version(session, consultation.id)
+    key = f"stability:{method}:{top}:{draws}:{seed}"
+    cached = _cached(session, consultation.id, key, version, Stability)
+    if cached is not None:
+        return cached
+    matrix = queries.rating_matrix(session, consultation)
+    report = scoring.stability(
+        method,
+        matrix,
+        top=top,
+        prior_weight=consultation.prior_weight,
+        min_group_size=consultation.min_group_size,
+        draws=draws,
+        seed=seed,
+    )
+    result = Stability(
+        method=method,
+        top=top,
+        draws=draws,
+        seed=seed,
+        participants=len(matrix.groups),
+        note=STABILITY_NOTE,
+        entries=[
+            StabilityEntry(
+                topic=TopicBrief(id=s.topic.id, title=s.topic.title),
+                rank=s.rank,
+                p_top=s.p_top,
+                rank_interval=s.rank_interval,
+            )
+            for s in report
+        ],
+    )
+    _store(session, consultation.id, key, version, result.model_dump_json())
+    return result

@@ -1,0 +1,235 @@
+"""Rankings, exports and stability over HTTP: visibility, folding, digest, cache, offline check."""
+
+import csv
+import hashlib
+import io
+from dataclasses import dataclass
+
+import httpx
+import pytest
+from fastapi import FastAPI
+from sqlalchemy import select
+
+from app.main import create_app
+from app.models import AuditEntry
+from app.results import offline
+from app.scoring import METHODS, Scale
+from tests.actors import API, Actor, add_topics, admin, create_consultation, move, register
+from tests.results.stored import random_ballots, store, topic_ids
+
+
+@dataclass
+class Closed:
+    slug: str
+    admin: Actor
+    committee: Actor
+    topics: list[int]
+
+
+async def seat(client: httpx.AsyncClient, boss: Actor, slug: str, who: Actor) -> None:
+    response = await client.post(
+        f"{API}/consultations/{slug}/committee",
+        json={"name": "Member", "stakeholder_group": "government", "email": who.email},
+        headers=boss.headers,
+    )
+    assert response.status_code == 201
+
+
+@pytest.fixture
+async def closed(client: httpx.AsyncClient, app: FastAPI) -> Closed:
+    """A closed consultation with 80 random ballots (academia small enough to be folded)."""
+    boss = await admin(client, app)
+    member = await register(client, group="government")
+    slug = str((await create_consultation(client, boss, min_group_size=5))["slug"])
+    await add_topics(client, boss, slug, [f"Topic {c}" for c in "ABCDEF"])
+    await seat(client, boss, slug, member)
+    await move(client, boss, slug, "open")
+    ids = topic_ids(app, slug)
+    rows = [r for r in random_ballots(7, ids, participants=80) if r[1] != "academia"]
+    rows += [(f"small-{i}", "academia", ids[0], 5) for i in range(3)]
+    store(app, slug, rows)
+    await move(client, boss, slug, "close")
+    return Closed(slug, boss, member, ids)
+
+
+async def test_methods_are_listed_with_plain_descriptions(client: httpx.AsyncClient) -> None:
+    methods = (await client.get(f"{API}/scoring/methods")).json()
+    assert [m["name"] for m in methods] == list(METHODS)
+    assert all(m["title"] and len(m["description"]) > 40 for m in methods)
+
+
+async def test_ranking_shape_and_order(client: httpx.AsyncClient, closed: Closed) -> None:
+    ranking = (await client.get(f"{API}/consultations/{closed.slug}/ranking")).json()
+    assert ranking["method"] == "mean"
+    assert ranking["participants"] > 60
+    assert ranking["ratings"] == sum(e["n"] for e in ranking["entries"])
+    scores = [e["score"] for e in ranking["entries"]]
+    assert scores == sorted(scores, reverse=True)
+    assert ranking["entries"][0]["rank"] == 1
+    entry = ranking["entries"][0]
+    assert set(entry["histogram"]) == {"1", "2", "3", "4", "5"}
+    assert entry["interval"][0] < entry["score"] < entry["interval"][1]
+
+
+async def test_unknown_method_is_422(client: httpx.AsyncClient, closed: Closed) -> None:
+    response = await client.get(f"{API}/consultations/{closed.slug}/ranking?method=borda")
+    assert response.status_code == 422
+    assert response.headers["content-type"] == "application/problem+json"
+
+
+async def test_small_groups_are_folded_in_public_output_only(
+    client: httpx.AsyncClient, closed: Closed
+) -> None:
+    url = f"{API}/consultations/{closed.slug}/ranking"
+    public = (await client.get(url)).json()
+    full = (await client.get(url, headers=closed.committee.headers)).json()
+    public_groups = {g for e in public["entries"] for g in e["groups"]}
+    full_groups = {g for e in full["entries"] for g in e["groups"]}
+    assert "academia" not in public_groups
+    assert "academia" in full_groups
+    assert public["groups_folded"] is True
+    assert full["groups_folded"] is False
+    ballots = (await client.get(f"{API}/consultations/{closed.slug}/ballots.csv")).text
+    assert "academia" not in ballots
+
+
+async def test_ballot_digest_is_the_sha256_of_the_served_csv(
+    client: httpx.AsyncClient, closed: Closed
+) -> None:
+    served = await client.get(f"{API}/consultations/{closed.slug}/ballots.csv")
+    assert served.headers["content-type"].startswith("text/csv")
+    again = await client.get(f"{API}/consultations/{closed.slug}/ballots.csv")
+    assert served.content == again.content
+    assert served.content.startswith(b"ballot,stakeholder_group,topic_id,score\n")
+    ranking = (await client.get(f"{API}/consultations/{closed.slug}/ranking")).json()
+    assert ranking["ballot_digest"] == hashlib.sha256(served.content).hexdigest()
+
+
+@pytest.mark.parametrize("method", list(METHODS))
+async def test_api_ranking_equals_the_offline_ranking_of_ballots_csv(
+    client: httpx.AsyncClient, closed: Closed, method: str
+) -> None:
+    served = (await client.get(f"{API}/consultations/{closed.slug}/ballots.csv")).text
+    offline_entries = offline.rank_ballots(
+        offline.read_ballots(io.StringIO(served)),
+        method=method,
+        scale=Scale(1, 5),
+        prior_weight=5.0,
+        min_group_size=5,
+    )
+    ranking = (
+        await client.get(f"{API}/consultations/{closed.slug}/ranking?method={method}")
+    ).json()
+    api = {e["topic"]["id"]: (e["rank"], e["tied"], e["score"]) for e in ranking["entries"]}
+    assert api == {e.topic.id: (e.rank, e.tied, e.score) for e in offline_entries}
+
+
+async def test_ranking_csv(client: httpx.AsyncClient, closed: Closed) -> None:
+    response = await client.get(f"{API}/consultations/{closed.slug}/ranking.csv?method=top_box")
+    rows = list(csv.DictReader(io.StringIO(response.text)))
+    ranking = (await client.get(f"{API}/consultations/{closed.slug}/ranking?method=top_box")).json()
+    assert [int(r["topic_id"]) for r in rows] == [e["topic"]["id"] for e in ranking["entries"]]
+    assert [float(r["score"]) for r in rows] == [e["score"] for e in ranking["entries"]]
+    assert [int(r["level_5"]) for r in rows] == [e["histogram"]["5"] for e in ranking["entries"]]
+
+
+async def test_results_visibility(client: httpx.AsyncClient, app: FastAPI) -> None:
+    boss = await admin(client, app)
+    member = await register(client)
+    voter = await register(client)
+    slug = str((await create_consultation(client, boss))["slug"])
+    await add_topics(client, boss, slug, ["A", "B"])
+    await seat(client, boss, slug, member)
+    url = f"{API}/consultations/{slug}/ranking"
+
+    async def statuses() -> list[int]:
+        return [
+            (await client.get(url, headers=who)).status_code
+            for who in ({}, voter.headers, member.headers, boss.headers)
+        ]
+
+    assert await statuses() == [404, 404, 200, 200]
+    await move(client, boss, slug, "open")
+    assert await statuses() == [401, 403, 200, 200]
+    await move(client, boss, slug, "close")
+    assert await statuses() == [200, 200, 200, 200]
+    for path in ("ranking.csv", "ballots.csv", "ranking/stability"):
+        assert (await client.get(f"{API}/consultations/{slug}/{path}")).status_code == 200
+
+
+async def test_live_results_are_public_while_open(client: httpx.AsyncClient, app: FastAPI) -> None:
+    boss = await admin(client, app)
+    slug = str((await create_consultation(client, boss, live_results=True))["slug"])
+    await add_topics(client, boss, slug, ["A"])
+    await move(client, boss, slug, "open")
+    assert (await client.get(f"{API}/consultations/{slug}/ranking")).status_code == 200
+
+
+async def test_a_write_invalidates_the_cache_across_workers(
+    client: httpx.AsyncClient, app: FastAPI
+) -> None:
+    boss = await admin(client, app)
+    slug = str((await create_consultation(client, boss, live_results=True))["slug"])
+    topic_a, topic_b = await add_topics(client, boss, slug, ["A", "B"])
+    await move(client, boss, slug, "open")
+    voter = await register(client)
+    other_worker = create_app(app.state.settings)
+    transport = httpx.ASGITransport(app=other_worker)
+    try:
+        async with httpx.AsyncClient(transport=transport, base_url="http://w2") as second:
+            url = f"{API}/consultations/{slug}/ranking"
+            first = (await client.get(url)).json()
+            assert first["ratings"] == 0
+            assert (await client.get(url)).json() == first  # served from the cache
+            await second.put(
+                f"{API}/consultations/{slug}/ballot/{topic_b}",
+                json={"score": 4},
+                headers=voter.headers,
+            )
+            after = (await client.get(url)).json()
+            assert after["ratings"] == 1
+            assert after["entries"][0]["topic"]["id"] == topic_b
+            assert after["ballot_digest"] != first["ballot_digest"]
+            await client.delete(
+                f"{API}/consultations/{slug}/ballot/{topic_b}", headers=voter.headers
+            )
+            assert (await second.get(url)).json()["ratings"] == 0
+    finally:
+        other_worker.state.engine.dispose()
+    assert topic_a != topic_b
+
+
+async def test_stability_is_repeatable_and_bounded(
+    client: httpx.AsyncClient, closed: Closed
+) -> None:
+    url = f"{API}/consultations/{closed.slug}/ranking/stability?top=3&seed=11"
+    first = (await client.get(url)).json()
+    assert first == (await client.get(url)).json()
+    assert first["draws"] == 200
+    assert first["top"] == 3
+    assert len(first["entries"]) == 6
+    assert all(0 <= e["p_top"] <= 1 for e in first["entries"])
+    assert all(e["rank_interval"][0] <= e["rank_interval"][1] for e in first["entries"])
+    assert sum(e["p_top"] for e in first["entries"]) >= 3 - 1e-9
+    other_seed = (await client.get(url.replace("seed=11", "seed=12"))).json()
+    assert other_seed["seed"] == 12
+    too_few = await client.get(f"{API}/consultations/{closed.slug}/ranking/stability?draws=50")
+    assert too_few.status_code == 422
+
+
+async def test_the_closing_audit_entry_records_the_digest(
+    client: httpx.AsyncClient, closed: Closed, app: FastAPI
+) -> None:
+    with app.state.sessions() as session:
+        entry = session.scalars(
+            select(AuditEntry).where(AuditEntry.action == "consultation.close")
+        ).one()
+    served = await client.get(f"{API}/consultations/{closed.slug}/ballots.csv")
+    assert entry.detail["ballot_digest"] == hashlib.sha256(served.content).hexdigest()
+
+
+async def test_the_2017_edition_has_an_empty_ranking(client: httpx.AsyncClient) -> None:
+    ranking = (await client.get(f"{API}/consultations/lacigf-2017/ranking")).json()
+    assert ranking["participants"] == 0
+    assert all(e["score"] is None and e["rank"] is None for e in ranking["entries"])
+    assert len(ranking["entries"]) == 6
