@@ -9,6 +9,7 @@ from pydantic import ValidationError
 from sqlalchemy import select
 
 from app import migrate, scoring, seeding
+from app.audit import service as audit
 from app.auth import service as accounts
 from app.auth.models import Account
 from app.auth.passwords import make_hasher
@@ -25,6 +26,8 @@ cli = typer.Typer(
 )
 db_cli = typer.Typer(help="Database schema migrations.", no_args_is_help=True)
 cli.add_typer(db_cli, name="db")
+audit_cli = typer.Typer(help="The audit log's hash chain.", no_args_is_help=True)
+cli.add_typer(audit_cli, name="audit")
 
 
 def _seed(settings: Settings) -> list[str]:
@@ -189,6 +192,29 @@ def export_ballots(
                 output.write(chunk)
     finally:
         engine.dispose()
+
+
+@audit_cli.command("verify")
+def audit_verify(slug: str) -> None:
+    """Recompute a consultation's audit chain; name the first entry that was changed, inserted
+    or removed (exit 1), or confirm it is intact."""
+    settings = get_settings()
+    engine = make_engine(settings.database_url)
+    try:
+        with transaction(make_sessionmaker(engine)) as session:
+            consultation = consultations.get_by_slug(session, slug)
+            if consultation is None:
+                typer.echo(f"Error: no consultation '{slug}'.", err=True)
+                raise typer.Exit(2)
+            chain = audit.consultation_chain(consultation.id)
+            broken = audit.verify(session, chain)
+            _, total = audit.entries(session, consultation_id=consultation.id, limit=1, offset=0)
+    finally:
+        engine.dispose()
+    if broken is not None:
+        typer.echo(f"BROKEN: the chain of {slug} breaks at entry {broken}.", err=True)
+        raise typer.Exit(1)
+    typer.echo(f"OK: {total} entries of {slug}, every hash and link intact.")
 
 
 def main() -> None:

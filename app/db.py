@@ -81,10 +81,16 @@ def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
 
 @contextmanager
 def transaction(sessions: sessionmaker[Session], *, write: bool = False) -> Iterator[Session]:
-    """One unit of work: commits when the block ends normally, rolls back otherwise."""
+    """One unit of work: commits when the block ends normally, rolls back otherwise.
+
+    A read sees one snapshot of the database (REPEATABLE READ on PostgreSQL; SQLite's read
+    transactions are snapshots already), so results computed from several queries agree with
+    each other and with the tally version they are cached under."""
     with sessions() as session:
         if write:
             session.connection(execution_options={SQLITE_IMMEDIATE: True})
+        elif session.get_bind().dialect.name == "postgresql":
+            session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
         try:
             yield session
             session.commit()

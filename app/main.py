@@ -8,6 +8,7 @@ from fastapi import FastAPI
 
 from app import health
 from app.agenda.router import router as agenda_router
+from app.audit.router import router as audit_router
 from app.auth.passwords import make_hasher
 from app.auth.router import router as auth_router
 from app.ballots.router import router as ballots_router
@@ -58,6 +59,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         committee_router,
         results_router,
         agenda_router,
+        audit_router,
     ):
         app.include_router(router, prefix=API)
     return app

@@ -1,17 +1,132 @@
-from fastapi import APIRouter
+from fastapi import APIRouter, Response
+from fastapi.responses import JSONResponse
 
-from app.agenda import service
-from app.agenda.schemas import AgendaPublic
-from app.consultations.dependencies import VisibleConsultation
+from app.agenda import calendar, report, service
+from app.agenda.schemas import (
+    AgendaChecks,
+    AgendaPublic,
+    FromRanking,
+    SessionCreate,
+    SessionPage,
+    SessionPublic,
+    SessionUpdate,
+)
+from app.committee import service as committee
+from app.consultations import service as consultations
+from app.consultations.dependencies import Access, ManagedConsultation, VisibleConsultation
 from app.deps import SessionDep
 from app.openapi import problems
 
 router = APIRouter(prefix="/consultations/{slug}", tags=["agenda"])
 
 
+def _require_agenda(access: Access) -> None:
+    if not (service.is_public(access.consultation) or access.can_manage):
+        raise access.deny("The agenda is published when the consultation is finalized.")
+
+
 @router.get("/agenda", responses=problems(401, 403, 404))
 def read_agenda(access: VisibleConsultation, session: SessionDep) -> AgendaPublic:
     """The agenda in order: public once finalized; the committee and admins see it any time."""
-    if not (service.is_public(access.consultation) or access.can_manage):
-        raise access.deny("The agenda is published when the consultation is finalized.")
+    _require_agenda(access)
     return service.agenda(session, access.consultation)
+
+
+@router.post(
+    "/agenda/from-ranking",
+    status_code=201,
+    response_model=SessionPage,
+    responses={200: {"model": SessionPage}, **problems(401, 403, 404, 409, 422)},
+)
+def sessions_from_ranking(
+    access: ManagedConsultation, session: SessionDep, data: FromRanking | None = None
+) -> SessionPage | JSONResponse:
+    """One draft session per top-ranked topic without a session, in rank order, each recording
+    its origin. Only once closed; a tie across the cut is 409 unless `include_ties`."""
+    created = service.from_ranking(
+        session, consultation=access.consultation, data=data or FromRanking(), actor=access.actor
+    )
+    if not created:
+        return JSONResponse(SessionPage(items=[], total=0).model_dump(), status_code=200)
+    items = [service.to_public(row) for row in created]
+    return SessionPage(items=items, total=len(items))
+
+
+@router.post("/agenda/sessions", status_code=201, responses=problems(401, 403, 404, 409, 422))
+def add_session(
+    data: SessionCreate, access: ManagedConsultation, session: SessionDep
+) -> SessionPublic:
+    """Add a session by hand."""
+    row = service.create_session(
+        session, consultation=access.consultation, data=data, actor=access.actor
+    )
+    return service.to_public(row)
+
+
+@router.patch("/agenda/sessions/{id}", responses=problems(401, 403, 404, 409, 422))
+def edit_session(
+    id: int, data: SessionUpdate, access: ManagedConsultation, session: SessionDep
+) -> SessionPublic:
+    """Edit a session (title, format, slot, room, questions, people…) until finalized."""
+    row = service.get_session(session, access.consultation, id)
+    service.update_session(
+        session, consultation=access.consultation, row=row, data=data, actor=access.actor
+    )
+    return service.to_public(row)
+
+
+@router.delete("/agenda/sessions/{id}", status_code=204, responses=problems(401, 403, 404, 409))
+def remove_session(id: int, access: ManagedConsultation, session: SessionDep) -> Response:
+    """Remove a session until finalized."""
+    row = service.get_session(session, access.consultation, id)
+    service.delete_session(session, consultation=access.consultation, row=row, actor=access.actor)
+    return Response(status_code=204)
+
+
+@router.get("/agenda/checks", responses=problems(401, 403, 404))
+def check_agenda(access: ManagedConsultation, session: SessionDep) -> AgendaChecks:
+    """Blocking problems (they keep finalize at 409) and advice on each panel's balance."""
+    return service.agenda_checks(session, access.consultation)
+
+
+@router.post("/agenda/finalize", responses=problems(401, 403, 404, 409))
+def finalize_agenda(access: ManagedConsultation, session: SessionDep) -> AgendaPublic:
+    """Finalize: from `closed` with no blocking problem; the agenda becomes public and
+    immutable. A 409 lists every blocking problem."""
+    return service.finalize(session, consultation=access.consultation, actor=access.actor)
+
+
+@router.get(
+    "/agenda.ics",
+    response_class=Response,
+    responses={200: {"content": {"text/calendar": {}}}, **problems(401, 403, 404)},
+)
+def agenda_calendar(access: VisibleConsultation, session: SessionDep) -> Response:
+    """The sessions that have times, as iCalendar (RFC 5545)."""
+    _require_agenda(access)
+    consultation = access.consultation
+    body = calendar.agenda_ics(consultation, service.sessions(session, consultation))
+    return Response(
+        body,
+        media_type="text/calendar; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{consultation.slug}.ics"'},
+    )
+
+
+@router.get(
+    "/report.md",
+    response_class=Response,
+    responses={200: {"content": {"text/markdown": {}}}, **problems(401, 403, 404)},
+)
+def final_report(access: VisibleConsultation, session: SessionDep) -> Response:
+    """The final report in the shape of the 2017 report, as Markdown."""
+    _require_agenda(access)
+    consultation = access.consultation
+    topics = {t.id: t for t in consultations.list_topics(session, consultation)}
+    body = report.report_md(
+        consultation,
+        committee.seats(session, consultation),
+        service.sessions(session, consultation),
+        topics,
+    )
+    return Response(body, media_type="text/markdown; charset=utf-8")

@@ -1,7 +1,7 @@
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, StringConstraints
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
 
 from app.vocabulary import (
     ConsultationState,
@@ -52,3 +52,77 @@ class SessionPublic(BaseModel):
 class AgendaPublic(BaseModel):
     state: ConsultationState
     sessions: list[SessionPublic]
+
+
+Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
+Question = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+Room = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Description = Annotated[str, StringConstraints(strip_whitespace=True, max_length=20_000)]
+
+
+class SessionCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    title: Title
+    topic_id: int | None = None
+    format: SessionFormat = SessionFormat.panel
+    starts_at: AwareDatetime | None = None
+    ends_at: AwareDatetime | None = None
+    room: Room | None = None
+    description: Description | None = None
+    questions: list[Question] = Field(default_factory=list, max_length=50)
+    people: list[Person] = Field(default_factory=list, max_length=100)
+    position: int | None = Field(default=None, ge=0, le=100_000)
+
+
+class SessionUpdate(BaseModel):
+    """Only the fields given change; `people` and `questions` replace the whole list."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    title: Title | None = None
+    topic_id: int | None = None
+    format: SessionFormat | None = None
+    starts_at: AwareDatetime | None = None
+    ends_at: AwareDatetime | None = None
+    room: Room | None = None
+    description: Description | None = None
+    questions: list[Question] | None = Field(default=None, max_length=50)
+    people: list[Person] | None = Field(default=None, max_length=100)
+    position: int | None = Field(default=None, ge=0, le=100_000)
+
+
+class FromRanking(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    method: str | None = Field(default=None, description="Default: the consultation's method")
+    top: int | None = Field(default=None, ge=1, le=1000, description="Default: agenda_size")
+    include_ties: bool = False
+
+
+class SessionPage(BaseModel):
+    items: list[SessionPublic]
+    total: int
+
+
+class CheckProblem(BaseModel):
+    code: str
+    message: str
+    session_ids: list[int]
+
+
+class PanelBalance(BaseModel):
+    session_id: int
+    groups_covered: list[str]
+    groups_missing: list[str]
+    countries_covered: list[str]
+    countries_missing: list[str]
+
+
+class AgendaChecks(BaseModel):
+    finalizable: bool
+    blocking: list[CheckProblem]
+    balance: list[PanelBalance]
+    busy_people: dict[str, list[int]] = Field(
+        description="People in three sessions or more, with the sessions' ids"
+    )

@@ -1,9 +1,30 @@
-from sqlalchemy import select
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from app.agenda.models import AgendaSession
-from app.agenda.schemas import AgendaPublic, Origin, Person, SessionPublic
-from app.consultations.models import Consultation
+from app.agenda import checks
+from app.agenda.models import AgendaSession, SessionPerson
+from app.agenda.schemas import (
+    AgendaChecks,
+    AgendaPublic,
+    CheckProblem,
+    FromRanking,
+    Origin,
+    PanelBalance,
+    Person,
+    SessionCreate,
+    SessionPublic,
+    SessionUpdate,
+)
+from app.audit import service as audit
+from app.auth.models import Account
+from app.consultations import lifecycle
+from app.consultations import service as consultations
+from app.consultations.models import Consultation, Topic
+from app.errors import Conflict, Invalid, NotFound
+from app.results import service as results
 from app.vocabulary import ConsultationState
 
 
@@ -55,3 +76,260 @@ def agenda(session: Session, consultation: Consultation) -> AgendaPublic:
 
 def is_public(consultation: Consultation) -> bool:
     return consultation.state == ConsultationState.finalized
+
+
+def _require_editable(consultation: Consultation) -> None:
+    if consultation.state == ConsultationState.finalized:
+        raise Conflict(
+            "The agenda is finalized and can no longer change.", state=consultation.state
+        )
+
+
+def _event(consultation: Consultation) -> checks.Event:
+    return checks.Event(consultation.starts_on, consultation.ends_on, consultation.timezone)
+
+
+def _check_times(
+    consultation: Consultation, starts_at: datetime | None, ends_at: datetime | None
+) -> None:
+    if starts_at and ends_at and ends_at <= starts_at:
+        raise Invalid("A session must end after it starts.", loc=("body", "ends_at"))
+    slot = checks.SessionSlot(0, "", starts_at, ends_at, ())
+    if checks.outside_event(slot, _event(consultation)):
+        raise Invalid(
+            f"The session must fall within the event's dates, {consultation.starts_on} to "
+            f"{consultation.ends_on} ({consultation.timezone}).",
+            loc=("body", "starts_at"),
+        )
+
+
+def _check_topic(session: Session, consultation: Consultation, topic_id: int | None) -> None:
+    if topic_id is None:
+        return
+    topic = session.get(Topic, topic_id)
+    if topic is None or topic.consultation_id != consultation.id:
+        raise Invalid(f"No topic {topic_id} in this consultation.", loc=("body", "topic_id"))
+
+
+def _people(people: list[Person]) -> list[SessionPerson]:
+    return [SessionPerson(**p.model_dump(mode="json"), position=i) for i, p in enumerate(people)]
+
+
+def _next_position(session: Session, consultation: Consultation) -> int:
+    last = session.scalar(
+        select(func.max(AgendaSession.position)).where(
+            AgendaSession.consultation_id == consultation.id
+        )
+    )
+    return 0 if last is None else last + 1
+
+
+def get_session(session: Session, consultation: Consultation, session_id: int) -> AgendaSession:
+    row = session.scalar(
+        select(AgendaSession)
+        .where(AgendaSession.id == session_id, AgendaSession.consultation_id == consultation.id)
+        .options(selectinload(AgendaSession.people))
+    )
+    if row is None:
+        raise NotFound(f"No session {session_id} in this agenda.")
+    return row
+
+
+def create_session(
+    session: Session, *, consultation: Consultation, data: SessionCreate, actor: Account
+) -> AgendaSession:
+    _require_editable(consultation)
+    _check_times(consultation, data.starts_at, data.ends_at)
+    _check_topic(session, consultation, data.topic_id)
+    row = AgendaSession(
+        consultation_id=consultation.id,
+        **data.model_dump(exclude={"people", "position"}, mode="python"),
+        people=_people(data.people),
+        position=_next_position(session, consultation) if data.position is None else data.position,
+    )
+    session.add(row)
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="session.create",
+        target_type="session",
+        target_id=row.id,
+        consultation_id=consultation.id,
+        detail={"title": row.title},
+    )
+    return row
+
+
+NOT_NULL = frozenset({"title", "format", "questions", "people", "position"})
+
+
+def update_session(
+    session: Session,
+    *,
+    consultation: Consultation,
+    row: AgendaSession,
+    data: SessionUpdate,
+    actor: Account,
+) -> AgendaSession:
+    _require_editable(consultation)
+    changes: dict[str, Any] = data.model_dump(exclude_unset=True, mode="python")
+    for field in NOT_NULL & changes.keys():
+        if changes[field] is None:
+            raise Invalid(f"{field} cannot be null.", loc=("body", field))
+    _check_times(
+        consultation,
+        changes.get("starts_at", row.starts_at),
+        changes.get("ends_at", row.ends_at),
+    )
+    _check_topic(session, consultation, changes.get("topic_id"))
+    if "people" in changes:
+        row.people = _people(data.people or [])
+        del changes["people"]
+    for field, value in changes.items():
+        setattr(row, field, value)
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="session.update",
+        target_type="session",
+        target_id=row.id,
+        consultation_id=consultation.id,
+        detail={"fields": sorted(data.model_fields_set)},
+    )
+    return row
+
+
+def delete_session(
+    session: Session, *, consultation: Consultation, row: AgendaSession, actor: Account
+) -> None:
+    _require_editable(consultation)
+    session.delete(row)
+    audit.record(
+        session,
+        actor=actor,
+        action="session.delete",
+        target_type="session",
+        target_id=row.id,
+        consultation_id=consultation.id,
+        detail={"title": row.title},
+    )
+
+
+def from_ranking(
+    session: Session, *, consultation: Consultation, data: FromRanking, actor: Account
+) -> list[AgendaSession]:
+    """One draft session per top-ranked topic that has none yet, in rank order, each recording
+    the ranking that put it there. A tie across the cut line is refused unless included."""
+    if consultation.state != ConsultationState.closed:
+        raise Conflict(
+            "Sessions come from the ranking once the consultation is closed.",
+            state=consultation.state,
+        )
+    method = results.method_or_default(consultation, data.method)
+    top = data.top or consultation.agenda_size
+    ranking = results.ranking(session, consultation, method=method, fold_groups=False)
+    ranked = [e for e in ranking.entries if e.rank is not None]
+    chosen = ranked[:top]
+    if len(ranked) > top and ranked[top].rank == ranked[top - 1].rank:
+        cut_rank = ranked[top - 1].rank
+        assert cut_rank is not None
+        tied = [e for e in ranked if e.rank == cut_rank]
+        if not data.include_ties:
+            raise Conflict(
+                f"Topics tied at rank {cut_rank} straddle the cut at {top}: "
+                + ", ".join(e.topic.title for e in tied)
+                + ". Choose with include_ties, another method or another size.",
+                tied=[{"id": e.topic.id, "title": e.topic.title} for e in tied],
+            )
+        chosen = [e for e in ranked if e.rank is not None and e.rank <= cut_rank]
+    have_session = set(
+        session.scalars(
+            select(AgendaSession.topic_id).where(
+                AgendaSession.consultation_id == consultation.id,
+                AgendaSession.topic_id.is_not(None),
+            )
+        )
+    )
+    position = _next_position(session, consultation)
+    created = []
+    for entry in chosen:
+        if entry.topic.id in have_session:
+            continue
+        assert entry.rank is not None
+        assert entry.score is not None
+        row = AgendaSession(
+            consultation_id=consultation.id,
+            topic_id=entry.topic.id,
+            title=entry.topic.title,
+            position=position,
+            questions=[],
+            people=[],
+            origin_method=method,
+            origin_rank=entry.rank,
+            origin_score=entry.score,
+            origin_computed_at=ranking.computed_at,
+        )
+        session.add(row)
+        position += 1
+        created.append(row)
+    session.flush()
+    if created:
+        audit.record(
+            session,
+            actor=actor,
+            action="agenda.from_ranking",
+            target_type="agenda",
+            consultation_id=consultation.id,
+            detail={
+                "method": method,
+                "top": top,
+                "sessions": [r.id for r in created],
+                "ballot_digest": ranking.ballot_digest,
+            },
+        )
+    return created
+
+
+def _slots(rows: list[AgendaSession]) -> list[checks.SessionSlot]:
+    return [
+        checks.SessionSlot(
+            r.id,
+            r.title,
+            r.starts_at,
+            r.ends_at,
+            [checks.PersonSlot(p.role, p.name, p.country, p.stakeholder_group) for p in r.people],
+        )
+        for r in rows
+    ]
+
+
+def agenda_checks(session: Session, consultation: Consultation) -> AgendaChecks:
+    report = checks.check(_slots(sessions(session, consultation)), _event(consultation))
+    return AgendaChecks(
+        finalizable=not report.blocking,
+        blocking=[
+            CheckProblem(code=p.code, message=p.message, session_ids=list(p.session_ids))
+            for p in report.blocking
+        ],
+        balance=[PanelBalance(**vars(b)) for b in report.balance],
+        busy_people=report.busy_people,
+    )
+
+
+def finalize(session: Session, *, consultation: Consultation, actor: Account) -> AgendaPublic:
+    try:
+        lifecycle.next_state(ConsultationState(consultation.state), lifecycle.Move.finalize)
+    except lifecycle.IllegalMove as exc:
+        raise Conflict(str(exc), state=consultation.state) from exc
+    report = agenda_checks(session, consultation)
+    if report.blocking:
+        raise Conflict(
+            f"The agenda has {len(report.blocking)} blocking problem(s).",
+            problems=[p.model_dump() for p in report.blocking],
+        )
+    consultations.move(
+        session, consultation=consultation, move=lifecycle.Move.finalize, actor=actor
+    )
+    return agenda(session, consultation)

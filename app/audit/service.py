@@ -1,10 +1,10 @@
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from app.audit.chain import GENESIS, entry_hash
+from app.audit.chain import GENESIS, Link, entry_hash, first_broken
 from app.audit.models import AuditEntry
 from app.auth.models import Account
 from app.db import utcnow
@@ -73,3 +73,42 @@ def record(
             continue
         return entry
     raise Conflict("Too many concurrent changes; try again.")
+
+
+def entries(
+    session: Session, *, consultation_id: int, limit: int, offset: int
+) -> tuple[list[AuditEntry], int]:
+    chain = consultation_chain(consultation_id)
+    total = session.scalar(select(func.count()).where(AuditEntry.chain == chain)) or 0
+    rows = session.scalars(
+        select(AuditEntry)
+        .where(AuditEntry.chain == chain)
+        .order_by(AuditEntry.seq)
+        .limit(limit)
+        .offset(offset)
+    )
+    return list(rows), total
+
+
+def verify(session: Session, chain: str) -> int | None:
+    """The seq of the first entry whose content or link was changed, or None if intact."""
+    rows = session.scalars(
+        select(AuditEntry).where(AuditEntry.chain == chain).order_by(AuditEntry.seq)
+    )
+    return first_broken(
+        chain,
+        (
+            Link(
+                seq=r.seq,
+                actor=r.actor,
+                action=r.action,
+                target_type=r.target_type,
+                target_id=r.target_id,
+                detail=r.detail,
+                created_at=r.created_at,
+                prev_hash=r.prev_hash,
+                hash=r.hash,
+            )
+            for r in rows
+        ),
+    )

@@ -7,6 +7,7 @@ from sqlalchemy import (
     Index,
     String,
     UniqueConstraint,
+    true,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -27,6 +28,8 @@ class Participant(Base):
         CheckConstraint(sql_in("stakeholder_group", StakeholderGroup), name="stakeholder_group"),
         UniqueConstraint("consultation_id", "account_id"),
         UniqueConstraint("id", "consultation_id", "stakeholder_group"),
+        Index(None, "consultation_id", "active", "stakeholder_group"),
+        Index(None, "consultation_id", "ballot_key"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -39,6 +42,9 @@ class Participant(Base):
     # Ballot writes are counted here, never itemised, so the audit can report activity
     # without recording anyone's ratings.
     ballot_writes: Mapped[int] = mapped_column(default=0)
+    # Whether the participant has at least one rating now: group sizes count these rows
+    # instead of scanning every rating for distinct participants.
+    active: Mapped[bool] = mapped_column(default=True, server_default=true())
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

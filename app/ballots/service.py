@@ -70,10 +70,16 @@ def read(
 
 
 def _join(
-    session: Session, consultation: Consultation, account: Account, secret: str
+    session: Session,
+    consultation: Consultation,
+    account: Account,
+    secret: str,
+    *,
+    active: bool = True,
 ) -> tuple[int, str]:
-    """Gets or creates the participant and counts one ballot write, in one statement. The
-    group is fixed here, at the first rating."""
+    """Gets or creates the participant and counts one ballot write, in one statement that also
+    locks the participant's row until commit, so one participant's writes never interleave.
+    The group is fixed here, at the first rating."""
     insert = dialect_insert(session)
     statement = (
         insert(Participant)
@@ -83,11 +89,12 @@ def _join(
             stakeholder_group=account.stakeholder_group,
             ballot_key=ballot_key(secret, consultation_id=consultation.id, account_id=account.id),
             ballot_writes=1,
+            active=active,
             created_at=utcnow(),
         )
         .on_conflict_do_update(
             index_elements=[Participant.consultation_id, Participant.account_id],
-            set_={"ballot_writes": Participant.ballot_writes + 1},
+            set_={"ballot_writes": Participant.ballot_writes + 1, "active": active},
         )
         .returning(Participant.id, Participant.stakeholder_group)
     )
@@ -184,7 +191,7 @@ def replace(
                 loc=("body", "ratings", i, "topic_id"),
             )
         _check_score(consultation, rating.score, ("body", "ratings", i, "score"))
-    participant = _join(session, consultation, account, secret)
+    participant = _join(session, consultation, account, secret, active=bool(ratings))
     kept = [r.topic_id for r in ratings]
     session.execute(
         delete(Rating).where(Rating.participant_id == participant[0], Rating.topic_id.not_in(kept))
@@ -200,15 +207,19 @@ def withdraw(
 ) -> None:
     _require_open(consultation)
     _require_topic(session, consultation, topic_id)
-    participant = _participant(session, consultation, account.id)
-    if participant is None:
+    participant_id = session.scalar(
+        update(Participant)
+        .where(Participant.consultation_id == consultation.id, Participant.account_id == account.id)
+        .values(ballot_writes=Participant.ballot_writes + 1)
+        .returning(Participant.id)
+    )
+    if participant_id is None:
         return
     session.execute(
-        update(Participant)
-        .where(Participant.id == participant.id)
-        .values(ballot_writes=Participant.ballot_writes + 1)
+        delete(Rating).where(Rating.participant_id == participant_id, Rating.topic_id == topic_id)
     )
+    remaining = select(Rating.topic_id).where(Rating.participant_id == participant_id).exists()
     session.execute(
-        delete(Rating).where(Rating.participant_id == participant.id, Rating.topic_id == topic_id)
+        update(Participant).where(Participant.id == participant_id).values(active=remaining)
     )
     _bump_tally_version(session, consultation.id)

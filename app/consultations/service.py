@@ -69,7 +69,7 @@ def list_visible(
 
 def counts(session: Session, consultation_ids: Sequence[int]) -> dict[int, Counts]:
     """Topics, participants (with at least one rating) and ratings, for several consultations
-    in two queries."""
+    in three queries."""
     topics: dict[int, int] = dict(
         session.execute(
             select(Topic.consultation_id, func.count())
@@ -77,23 +77,25 @@ def counts(session: Session, consultation_ids: Sequence[int]) -> dict[int, Count
             .group_by(Topic.consultation_id)
         ).all()
     )
-    ratings = {
-        row.consultation_id: row
-        for row in session.execute(
-            select(
-                Rating.consultation_id,
-                func.count().label("ratings"),
-                func.count(Rating.participant_id.distinct()).label("participants"),
-            )
+    ratings: dict[int, int] = dict(
+        session.execute(
+            select(Rating.consultation_id, func.count())
             .where(Rating.consultation_id.in_(consultation_ids))
             .group_by(Rating.consultation_id)
-        )
-    }
+        ).all()
+    )
+    participants: dict[int, int] = dict(
+        session.execute(
+            select(Participant.consultation_id, func.count())
+            .where(Participant.consultation_id.in_(consultation_ids), Participant.active)
+            .group_by(Participant.consultation_id)
+        ).all()
+    )
     return {
         cid: Counts(
             topics=topics.get(cid, 0),
-            participants=ratings[cid].participants if cid in ratings else 0,
-            ratings=ratings[cid].ratings if cid in ratings else 0,
+            participants=participants.get(cid, 0),
+            ratings=ratings.get(cid, 0),
         )
         for cid in consultation_ids
     }

@@ -1,8 +1,6 @@
 """ballots.csv: the anonymised ballots, deterministic to the byte, and its digest."""
 
-import csv
 import hashlib
-import io
 from collections.abc import Iterator
 
 from sqlalchemy.orm import Session
@@ -16,22 +14,18 @@ CHUNK_ROWS = 5_000
 
 
 def ballots_csv(session: Session, consultation: Consultation) -> Iterator[bytes]:
-    """UTF-8, `\\n` line endings, sorted by ballot key then topic; groups with fewer than
+    """UTF-8, `\n` line endings, sorted by ballot key then topic; groups with fewer than
     `min_group_size` participants appear as `other`, exactly as the scoring folds them."""
     sizes = queries.group_sizes(session, consultation.id)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(HEADER)
-    ballots = queries.anonymised_ballots(session, consultation.id)
-    for rows, (key, group, topic_id, score) in enumerate(ballots, start=1):
-        writer.writerow(
-            (key, folded_group(group, sizes, consultation.min_group_size), topic_id, score)
-        )
-        if rows % CHUNK_ROWS == 0:
-            yield buffer.getvalue().encode()
-            buffer.seek(0)
-            buffer.truncate()
-    yield buffer.getvalue().encode()
+    small = [g for g in sizes if folded_group(g, sizes, consultation.min_group_size) != g]
+    yield (",".join(HEADER) + "\n").encode()
+    chunk: list[str] = []
+    for line in queries.ballot_lines(session, consultation.id, small):
+        chunk.append(line)
+        if len(chunk) == CHUNK_ROWS:
+            yield "".join(chunk).encode()
+            chunk.clear()
+    yield "".join(chunk).encode()
 
 
 def digest(chunks: Iterator[bytes]) -> str:

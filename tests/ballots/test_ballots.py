@@ -158,3 +158,26 @@ async def test_no_endpoint_shows_another_participants_ratings(
         assert own["ballot_key"] != (await ballot(client, opened.slug, voter))["ballot_key"]
     detail = (await client.get(f"{API}/consultations/{opened.slug}")).json()
     assert detail["counts"] == {"topics": 3, "participants": 1, "ratings": 1}
+
+
+async def test_a_participant_with_no_ratings_left_is_not_counted(
+    client: httpx.AsyncClient, opened: Open
+) -> None:
+    voter = await register(client)
+    url = f"{API}/consultations/{opened.slug}/ballot"
+    detail = f"{API}/consultations/{opened.slug}"
+    await client.put(f"{url}/{opened.topics[0]}", json={"score": 4}, headers=voter.headers)
+    await client.put(f"{url}/{opened.topics[1]}", json={"score": 2}, headers=voter.headers)
+    assert (await client.get(detail)).json()["counts"]["participants"] == 1
+    await client.delete(f"{url}/{opened.topics[0]}", headers=voter.headers)
+    assert (await client.get(detail)).json()["counts"]["participants"] == 1
+    await client.delete(f"{url}/{opened.topics[1]}", headers=voter.headers)
+    assert (await client.get(detail)).json()["counts"] == {
+        "topics": 3,
+        "participants": 0,
+        "ratings": 0,
+    }
+    await client.put(f"{url}/{opened.topics[2]}", json={"score": 1}, headers=voter.headers)
+    assert (await client.get(detail)).json()["counts"]["participants"] == 1
+    await client.put(url, json={"ratings": []}, headers=voter.headers)
+    assert (await client.get(detail)).json()["counts"]["participants"] == 0

@@ -1,0 +1,93 @@
+"""The final report as Markdown, in the shape of the LACIGF 2017 report: background, the program
+committee by stakeholder group, the agenda, then each session with its people."""
+
+from collections import defaultdict
+
+import pycountry
+
+from app.agenda.calendar import people_by_role
+from app.agenda.models import AgendaSession
+from app.committee.models import Seat
+from app.consultations.models import Consultation, Topic
+from app.vocabulary import COMMITTEE_GROUPS
+
+GROUP_HEADINGS = {
+    "government": "Government Representatives",
+    "private_sector": "Private Sector Representatives",
+    "civil_society": "Civil Society Representatives",
+    "technical_community": "Representatives of the Technical Internet Community",
+}
+
+
+def _dates(consultation: Consultation) -> str:
+    start, end = consultation.starts_on, consultation.ends_on
+    if start and end:
+        if start.year == end.year and start.month == end.month:
+            return f"{start:%B} {start.day} to {end.day}, {start.year}"
+        return f"{start:%B} {start.day}, {start.year} to {end:%B} {end.day}, {end.year}"
+    return str(start or end or "dates to be announced")
+
+
+def country_name(code: str | None) -> str | None:
+    country = pycountry.countries.get(alpha_2=code) if code else None
+    return country.name if country else code
+
+
+def _member(seat: Seat) -> str:
+    line = " / ".join(p for p in (seat.name, seat.organization) if p)
+    return f"{country_name(seat.country)}: {line}" if seat.country else line
+
+
+def report_md(
+    consultation: Consultation,
+    seats: list[Seat],
+    sessions: list[AgendaSession],
+    topics: dict[int, Topic],
+) -> str:
+    place = ", ".join(p for p in (consultation.city, country_name(consultation.country)) if p)
+    out = [f"# Final report: {consultation.title}", ""]
+    out += [f"{place}, {_dates(consultation)}" if place else _dates(consultation), ""]
+    out += ["## Background", ""]
+    out.append(f"- Forum: {consultation.forum}")
+    out.append(f"- Edition: {consultation.edition}")
+    if place:
+        out.append(f"- Place: {place}")
+    out.append(f"- Dates: {_dates(consultation)}")
+    if consultation.secretariat:
+        out.append(f"- Secretariat: {consultation.secretariat}")
+    out.append("")
+    if consultation.description:
+        out += [consultation.description, ""]
+    out += ["## Program Committee", ""]
+    by_group: dict[str, list[Seat]] = defaultdict(list)
+    for seat in seats:
+        by_group[seat.stakeholder_group].append(seat)
+    for group in COMMITTEE_GROUPS:
+        out += [f"### {GROUP_HEADINGS[group.value]}", ""]
+        members = by_group.get(group.value, [])
+        out += [f"- {_member(s)}" for s in members] or ["- (none)"]
+        vacancies = consultation.seats_per_group - len(members)
+        if vacancies > 0:
+            out.append(f"- Vacant seats: {vacancies}")
+        out.append("")
+    out += ["## Agenda", ""]
+    out += [f"{i}. {s.title}" for i, s in enumerate(sessions, start=1)] or ["(no sessions)"]
+    out.append("")
+    for s in sessions:
+        topic = topics.get(s.topic_id) if s.topic_id else None
+        heading = f"Topic: {topic.title}" if topic and topic.title == s.title else s.title
+        out += [f"## {heading}", ""]
+        if topic and topic.title != s.title:
+            out += [f"Topic: {topic.title}", ""]
+        out += [f"Format: {s.format.replace('_', ' ')}", ""]
+        if s.starts_at and s.ends_at:
+            out += [f"When: {s.starts_at.isoformat()} to {s.ends_at.isoformat()}", ""]
+        if s.room:
+            out += [f"Room: {s.room}", ""]
+        for title, names in people_by_role(s):
+            out += [f"{title}: {'; '.join(names)}", ""]
+        if s.description:
+            out += [s.description, ""]
+        if s.questions:
+            out += ["Key questions", ""] + [f"- {q}" for q in s.questions] + [""]
+    return "\n".join(out)

@@ -1,0 +1,82 @@
+"""Runs the benchmark suite and writes bench/RESULTS.md.
+
+    python -m bench.run [--repeat 3] [--quick]
+
+SQLite always; PostgreSQL too when CONSULTA_BENCH_POSTGRES_URL (or CONSULTA_TEST_POSTGRES_URL)
+is set: a fresh database `consulta_bench` is created on that server and dropped afterwards.
+"""
+
+import argparse
+import os
+import platform
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import create_engine, make_url, text
+
+from bench import ranking
+
+RESULTS = Path(__file__).with_name("RESULTS.md")
+
+
+def log(message: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
+
+
+@contextmanager
+def sqlite_database() -> Iterator[str]:
+    with tempfile.TemporaryDirectory(prefix="consulta-bench-") as folder:
+        yield f"sqlite:///{Path(folder) / 'bench.db'}"
+
+
+@contextmanager
+def postgres_database(server_url: str) -> Iterator[str]:
+    admin = make_url(server_url).set(drivername="postgresql+psycopg")
+    engine = create_engine(admin, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("DROP DATABASE IF EXISTS consulta_bench WITH (FORCE)"))
+            connection.execute(text("CREATE DATABASE consulta_bench"))
+        yield admin.set(database="consulta_bench").render_as_string(hide_password=False)
+    finally:
+        with engine.connect() as connection:
+            connection.execute(text("DROP DATABASE IF EXISTS consulta_bench WITH (FORCE)"))
+        engine.dispose()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--quick", action="store_true", help="small sizes, to try the suite")
+    args = parser.parse_args()
+    # About 0.85 of the topics are rated: 5,880 and 58,800 participants give ~100k and ~1M ratings.
+    sizes = [(500, 20), (5_880, 20)] if args.quick else [(5_880, 20), (58_800, 20)]
+    backends: list[tuple[str, object]] = [("SQLite", sqlite_database())]
+    pg = os.environ.get("CONSULTA_BENCH_POSTGRES_URL") or os.environ.get(
+        "CONSULTA_TEST_POSTGRES_URL"
+    )
+    if pg:
+        backends.append(("PostgreSQL", postgres_database(pg)))
+    lines = [
+        "# Benchmark results",
+        "",
+        f"Run {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {platform.machine()}, "
+        f"{os.cpu_count()} cores, Python {platform.python_version()}; "
+        f"{args.repeat} repetitions each. Regenerate with `python -m bench.run`.",
+        "",
+    ]
+    for name, database in backends:
+        log(f"{name}: rankings")
+        with database as url:  # type: ignore[attr-defined]
+            results = ranking.run(url, sizes, args.repeat, log)
+        lines += ranking.report(name, results)
+    RESULTS.write_text("\n".join(lines) + "\n")
+    log(f"wrote {RESULTS}")
+
+
+if __name__ == "__main__":
+    main()
