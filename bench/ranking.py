@@ -3,9 +3,10 @@ schulze within 2x of the bare pairwise self-join, and peak memory flat from 100k
 
 import subprocess
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from sqlalchemy import Engine, delete, text
+from sqlalchemy import Engine, TextClause, delete, text
 
 from app import migrate
 from app.config import Settings
@@ -16,6 +17,7 @@ from app.scoring import METHODS
 from bench import data
 from bench.timing import Timing, ratio, timed
 
+Log = Callable[[str], None]
 HISTOGRAM_METHODS = [name for name, m in METHODS.items() if m.needs == "histograms"]
 
 BARE_AGGREGATE = text(
@@ -38,7 +40,7 @@ class SizeResult:
     peak_kib: dict[str, int] = field(default_factory=dict)
 
 
-def _bare(engine: Engine, query: text, consultation_id: int) -> None:  # type: ignore[valid-type]
+def _bare(engine: Engine, query: TextClause, consultation_id: int) -> None:
     with engine.connect() as connection:
         connection.execute(query, {"c": consultation_id}).all()
 
@@ -78,37 +80,39 @@ def _peak(url: str, slug: str, method: str) -> int:
     return int(out[1])
 
 
-def run(
-    url: str, sizes: list[tuple[int, int]], repeat: int, log: callable
-) -> dict[int, SizeResult]:  # type: ignore[valid-type]
+def _measure(
+    engine: Engine, url: str, participants: int, topics: int, repeat: int, log: Log
+) -> SizeResult:
+    slug = f"bench-{participants}x{topics}"
+    count = data.load(engine, slug, participants, topics)
+    cid = data.consultation_id(engine, slug)
+    log(f"  loaded {count} ratings ({participants} x {topics})")
+    _warm_digest(engine, cid)
+    result = SizeResult(
+        ratings=count,
+        aggregate=timed(lambda: _bare(engine, BARE_AGGREGATE, cid), repeat),
+        pairwise=timed(lambda: _bare(engine, BARE_PAIRWISE, cid), repeat),
+    )
+    for method in METHODS:
+        result.methods[method] = timed(
+            lambda m=method: _rank(engine, cid, m),  # type: ignore[misc]
+            repeat,
+            before=lambda: _clear_rankings(engine, cid),
+        )
+        log(f"  {method}: {result.methods[method].cell()} ms")
+    for method in ("mean", "schulze"):
+        result.peak_kib[method] = _peak(url, slug, method)
+    return result
+
+
+def run(url: str, sizes: list[tuple[int, int]], repeat: int, log: Log) -> dict[int, SizeResult]:
     migrate.upgrade(Settings(database_url=url))
     engine = make_engine(url)
-    results: dict[int, SizeResult] = {}
     try:
-        for participants, topics in sizes:
-            slug = f"bench-{participants}x{topics}"
-            count = data.load(engine, slug, participants, topics)
-            cid = data.consultation_id(engine, slug)
-            log(f"  loaded {count} ratings ({participants} x {topics})")
-            _warm_digest(engine, cid)
-            result = SizeResult(
-                ratings=count,
-                aggregate=timed(lambda: _bare(engine, BARE_AGGREGATE, cid), repeat),
-                pairwise=timed(lambda: _bare(engine, BARE_PAIRWISE, cid), repeat),
-            )
-            for method in METHODS:
-                result.methods[method] = timed(
-                    lambda m=method: _rank(engine, cid, m),
-                    repeat,
-                    before=lambda: _clear_rankings(engine, cid),
-                )
-                log(f"  {method}: {result.methods[method].cell()} ms")
-            for method in ("mean", "schulze"):
-                result.peak_kib[method] = _peak(url, slug, method)
-            results[count] = result
+        measured = [_measure(engine, url, p, t, repeat, log) for p, t in sizes]
     finally:
         engine.dispose()
-    return results
+    return {r.ratings: r for r in measured}
 
 
 def report(backend: str, results: dict[int, SizeResult]) -> list[str]:
@@ -132,13 +136,12 @@ def report(backend: str, results: dict[int, SizeResult]) -> list[str]:
             value = ratio(timing, base)
             target = "2.0" if needs != "profiles" else "—"
             met = ("yes" if value <= 2.0 else "**no**") if needs != "profiles" else "n/a"
-            lines.append(
-                f"| {count:,} | `{method}` ranking | {timing.cell()} | {name} | {value:.2f} | {target} | {met} |"
-            )
+            cells = [f"{count:,}", f"`{method}` ranking", timing.cell(), name, f"{value:.2f}"]
+            lines.append("| " + " | ".join([*cells, target, met]) + " |")
     lines.append("")
     if len(results) >= 2:
         small, large = sorted(results)[0], sorted(results)[-1]
-        lines.append(f"Peak resident memory of a process computing one ranking (KiB):")
+        lines.append("Peak resident memory of a process computing one ranking (KiB):")
         lines.append("")
         lines.append(f"| method | {small:,} ratings | {large:,} ratings | growth |")
         lines.append("| --- | ---: | ---: | ---: |")
