@@ -14,7 +14,7 @@ from app.auth import service as accounts
 from app.auth.models import Account
 from app.auth.passwords import make_hasher
 from app.auth.schemas import AdminCreate
-from app.config import Settings, get_settings
+from app.config import Settings, UnsafeSettings, get_settings
 from app.consultations import service as consultations
 from app.db import make_engine, make_sessionmaker, transaction
 from app.errors import DomainError
@@ -73,6 +73,11 @@ def serve(
 ) -> None:
     """Migrate the database, load the 2017 edition if absent, and serve."""
     settings = get_settings()
+    try:
+        settings.refuse_unsafe()
+    except UnsafeSettings as exc:
+        typer.echo(f"Error: {exc}", err=True)
+        raise typer.Exit(2) from exc
     migrate.upgrade(settings)
     for slug in _seed(settings):
         typer.echo(f"Loaded the seeded edition {slug}.")

@@ -21,6 +21,10 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(default=1024 * 1024, gt=0)
     token_lifetime_minutes: int = Field(default=60 * 24 * 7, gt=0)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    log_format: Literal["text", "json"] = "text"
+    cors_origins: list[str] = Field(
+        default_factory=list, description="Origins allowed to call the API from a browser"
+    )
     login_max_failures: int = Field(default=10, gt=0)
     login_window_seconds: int = Field(default=15 * 60, gt=0)
     # Argon2id cost (RFC 9106's second recommended option by default); hashes made with other
@@ -34,6 +38,20 @@ class Settings(BaseSettings):
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
+
+    def refuse_unsafe(self) -> None:
+        """A server database with the published default secret would let anyone predict
+        participants' ballot keys and topic orders: refuse to start."""
+        if not self.is_sqlite and self.secret_key.get_secret_value() == DEFAULT_SECRET_KEY:
+            raise UnsafeSettings(
+                "CONSULTA_SECRET_KEY is the default while CONSULTA_DATABASE_URL is not SQLite. "
+                "Set CONSULTA_SECRET_KEY to a long random value, e.g. the output of "
+                "python3 -c 'import secrets; print(secrets.token_urlsafe(48))'."
+            )
+
+
+class UnsafeSettings(ValueError):
+    pass
 
 
 @lru_cache

@@ -84,6 +84,9 @@ def problem(
         "instance": request.url.path,
         **extensions,
     }
+    request_id = getattr(request.state, "request_id", None)
+    if request_id:
+        body["request_id"] = request_id
     return JSONResponse(
         jsonable_encoder(body), status_code=status, headers=headers, media_type=PROBLEM_JSON
     )

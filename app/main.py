@@ -1,12 +1,12 @@
 """create_app(): routers, error handlers and middleware; nothing else."""
 
-import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
 
-from app import health
+from app import health, logs
 from app.agenda.router import router as agenda_router
 from app.audit.router import router as audit_router
 from app.auth.passwords import make_hasher
@@ -18,7 +18,7 @@ from app.consultations.router import router as consultations_router
 from app.consultations.router import topics_router
 from app.db import make_engine, make_sessionmaker
 from app.errors import install_error_handlers
-from app.middleware import BodyLimit
+from app.middleware import BodyLimit, RequestContext
 from app.migrate import head_revision
 from app.results.router import router as results_router
 
@@ -27,7 +27,8 @@ API = "/api/v1"
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
-    logging.basicConfig(level=settings.log_level)
+    settings.refuse_unsafe()
+    logs.configure(settings)
     engine = make_engine(settings.database_url)
 
     @asynccontextmanager
@@ -49,6 +50,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     install_error_handlers(app)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
+            allow_headers=["Authorization", "Content-Type", "X-Request-ID"],
+            expose_headers=["X-Request-ID", "Retry-After"],
+        )
+    app.add_middleware(RequestContext)
 
     app.include_router(health.router)
     for router in (

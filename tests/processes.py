@@ -44,7 +44,11 @@ def served(
     """`consulta serve` as a real process on a free port; yields its base URL and process."""
     port = free_port()
     process_env = {k: v for k, v in os.environ.items() if not k.startswith("CONSULTA_")}
-    process_env |= {"CONSULTA_DATABASE_URL": database_url, **(env or {})}
+    process_env |= {
+        "CONSULTA_DATABASE_URL": database_url,
+        "CONSULTA_SECRET_KEY": "a-test-secret-for-served-processes",
+        **(env or {}),
+    }
     process = subprocess.Popen(
         [CONSULTA, "serve", "--port", str(port), "--workers", str(workers)],
         cwd=workdir,

@@ -17,12 +17,13 @@ bearer = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
 BearerToken = Annotated[str | None, Depends(bearer)]
 
 
-def optional_account(session: SessionDep, token: BearerToken) -> Account | None:
+def optional_account(request: Request, session: SessionDep, token: BearerToken) -> Account | None:
     if token is None:
         return None
     account = service.account_for_token(session, token)
     if account is None:
         raise Unauthorized("The access token is invalid, expired or revoked.")
+    request.state.account_id = account.id  # for the access log
     return account
 
 

@@ -1,0 +1,96 @@
+"""Security headers, request ids, CORS, structured logs and unsafe-settings refusal."""
+
+import json
+import logging
+
+import httpx
+import pytest
+from fastapi import FastAPI
+
+from app.config import DEFAULT_SECRET_KEY, Settings, UnsafeSettings
+from app.logs import JsonLines
+from app.main import create_app
+from tests.actors import API, register
+
+
+async def test_every_response_carries_security_headers_and_a_request_id(
+    client: httpx.AsyncClient,
+) -> None:
+    for path in ("/healthz", f"{API}/consultations", f"{API}/nowhere"):
+        response = await client.get(path)
+        assert response.headers["x-content-type-options"] == "nosniff"
+        assert response.headers["x-frame-options"] == "DENY"
+        assert response.headers["referrer-policy"] == "strict-origin-when-cross-origin"
+        assert len(response.headers["x-request-id"]) == 32
+
+
+async def test_problem_responses_carry_the_request_id(client: httpx.AsyncClient) -> None:
+    response = await client.get(f"{API}/nowhere", headers={"X-Request-ID": "trace-123"})
+    assert response.headers["x-request-id"] == "trace-123"
+    assert response.json()["request_id"] == "trace-123"
+    forged = await client.get(f"{API}/nowhere", headers={"X-Request-ID": "bad id\n<script>"})
+    assert forged.headers["x-request-id"] != "bad id\n<script>"
+
+
+async def test_html_pages_get_a_content_security_policy(client: httpx.AsyncClient) -> None:
+    docs = await client.get("/docs")
+    assert "frame-ancestors 'none'" in docs.headers["content-security-policy"]
+    api = await client.get(f"{API}/consultations")
+    assert "content-security-policy" not in api.headers
+
+
+async def test_cors_is_off_by_default(client: httpx.AsyncClient) -> None:
+    response = await client.get(f"{API}/consultations", headers={"Origin": "https://evil.example"})
+    assert "access-control-allow-origin" not in response.headers
+
+
+async def test_cors_allows_configured_origins_only(settings: Settings) -> None:
+    app = create_app(settings.model_copy(update={"cors_origins": ["https://forum.example"]}))
+    try:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+            preflight = await client.options(
+                f"{API}/consultations",
+                headers={
+                    "Origin": "https://forum.example",
+                    "Access-Control-Request-Method": "POST",
+                },
+            )
+            assert preflight.headers["access-control-allow-origin"] == "https://forum.example"
+            other = await client.get(
+                f"{API}/consultations", headers={"Origin": "https://evil.example"}
+            )
+            assert "access-control-allow-origin" not in other.headers
+    finally:
+        app.state.engine.dispose()
+
+
+async def test_access_log_has_context_and_no_secrets(
+    client: httpx.AsyncClient, app: FastAPI, caplog: pytest.LogCaptureFixture
+) -> None:
+    voter = await register(client)
+    with caplog.at_level(logging.INFO, logger="consulta.access"):
+        await client.patch(
+            f"{API}/me",
+            json={"password": "another long password", "current_password": "correct horse battery"},
+            headers=voter.headers,
+        )
+    record = next(r for r in caplog.records if r.name == "consulta.access")
+    line = json.loads(JsonLines().format(record))
+    assert line["route"] == "/api/v1/me"
+    assert line["status"] == 200
+    assert line["account_id"] == voter.id
+    assert line["duration_ms"] >= 0
+    assert len(line["request_id"]) == 32
+    text = "\n".join(JsonLines().format(r) for r in caplog.records)
+    assert voter.token is not None
+    assert voter.token not in text
+    assert "another long password" not in text
+
+
+def test_a_server_database_with_the_default_secret_is_refused() -> None:
+    unsafe = Settings(_env_file=None, database_url="postgresql+psycopg://db/consulta")  # type: ignore[call-arg]
+    assert unsafe.secret_key.get_secret_value() == DEFAULT_SECRET_KEY
+    with pytest.raises(UnsafeSettings, match="CONSULTA_SECRET_KEY"):
+        create_app(unsafe)
+    Settings(_env_file=None, database_url="sqlite:///x.db").refuse_unsafe()  # type: ignore[call-arg]
