@@ -8,12 +8,14 @@ import uvicorn
 from pydantic import ValidationError
 from sqlalchemy import select
 
+from app import demo as demo_data
 from app import migrate, scoring, seeding
 from app.audit import service as audit
 from app.auth import service as accounts
 from app.auth.models import Account
 from app.auth.passwords import make_hasher
 from app.auth.schemas import AdminCreate
+from app.ballots import imports
 from app.config import Settings, UnsafeSettings, get_settings
 from app.consultations import service as consultations
 from app.db import make_engine, make_sessionmaker, transaction
@@ -197,6 +199,90 @@ def export_ballots(
                 output.write(chunk)
     finally:
         engine.dispose()
+
+
+def _import_lines(
+    settings: Settings, slug: str, lines: list[str], show_progress: bool
+) -> imports.ImportReport:
+    """Checks every row, then writes all of them in one transaction, or nothing."""
+    engine = make_engine(settings.database_url)
+    try:
+        with transaction(make_sessionmaker(engine), write=True) as session:
+            consultation = consultations.get_by_slug(session, slug)
+            if consultation is None:
+                raise imports.ImportRefused(f"no consultation '{slug}'")
+            secret = settings.secret_key.get_secret_value()
+            with typer.progressbar(
+                length=2 * max(1, len(lines) - 1), label="Importing", hidden=not show_progress
+            ) as bar:
+                report, ratings = imports.parse(
+                    session, consultation, lines, secret=secret, progress=bar.update
+                )
+                if report.ok:
+                    report.new_participants = imports.write(
+                        session, consultation, ratings, progress=bar.update
+                    )
+                    imports.record(session, consultation, report)
+            if not report.ok:
+                session.rollback()
+    finally:
+        engine.dispose()
+    return report
+
+
+@cli.command("import-ratings")
+def import_ratings(
+    slug: str,
+    file: Annotated[
+        typer.FileText,
+        typer.Argument(
+            help="CSV: email,topic,score or participant_key,stakeholder_group,topic,score"
+        ),
+    ],
+) -> None:
+    """Import ratings collected elsewhere (paper, another survey tool), all or nothing: every
+    bad row is reported by line and then nothing is written."""
+    lines = file.readlines()
+    try:
+        report = _import_lines(get_settings(), slug, lines, sys.stderr.isatty())
+    except imports.ImportRefused as exc:
+        typer.echo(f"Error: {exc}", err=True)
+        raise typer.Exit(2) from exc
+    if not report.ok:
+        for line, reason in report.errors:
+            typer.echo(f"line {line}: {reason}", err=True)
+        typer.echo(f"Refused: {len(report.errors)} bad row(s); nothing was imported.", err=True)
+        raise typer.Exit(1)
+    typer.echo(
+        f"Imported {report.rows} ratings from {report.participants} participants "
+        f"({report.new_participants} new) into {slug}."
+    )
+
+
+@cli.command()
+def demo(
+    slug: str,
+    participants: Annotated[int, typer.Option(min=1, max=1_000_000)] = 500,
+    seed: Annotated[int, typer.Option(help="Same seed, same data")] = 0,
+) -> None:
+    """Create an open consultation filled with SYNTHETIC participants and ratings, for
+    demonstrations and benchmarks; its description says so. Never run by default."""
+    settings = get_settings()
+    migrate.upgrade(settings)
+    engine = make_engine(settings.database_url)
+    try:
+        with transaction(make_sessionmaker(engine), write=True) as session:
+            if consultations.get_by_slug(session, slug) is not None:
+                typer.echo(f"Error: the slug '{slug}' is taken.", err=True)
+                raise typer.Exit(1)
+            titles = demo_data.create_consultation(session, slug)
+    finally:
+        engine.dispose()
+    lines = list(demo_data.synthetic_csv(participants, titles, seed, 1, 5))
+    report = _import_lines(settings, slug, lines, sys.stderr.isatty())
+    typer.echo(
+        f"Created {slug}: {report.participants} synthetic participants, {report.rows} ratings."
+    )
 
 
 @audit_cli.command("verify")

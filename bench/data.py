@@ -2,37 +2,12 @@
 database allows (one executemany transaction on SQLite, COPY on PostgreSQL)."""
 
 import secrets
-from collections.abc import Iterator
 
-import numpy as np
 from sqlalchemy import Engine, select, text
 
 from app.db import make_sessionmaker, transaction
+from app.demo import synthetic_ratings
 from app.models import Consultation, TallyVersion, Topic
-
-GROUPS = ("government", "private_sector", "civil_society", "technical_community", "academia")
-
-
-def synthetic_ratings(
-    participants: int, topics: int, seed: int = 0
-) -> Iterator[tuple[int, str, int, int]]:
-    """(participant index, group, topic index, score): topics of different appeal, raters of
-    different leniency, about 85% of topics rated by each participant."""
-    rng = np.random.default_rng(seed)
-    appeal = rng.normal(0, 0.8, topics)
-    leniency = rng.normal(0, 0.5, participants)
-    groups = rng.choice(len(GROUPS), participants, p=[0.2, 0.15, 0.35, 0.2, 0.1])
-    scores = np.clip(
-        np.rint(3 + appeal[None, :] + leniency[:, None] + rng.normal(0, 1, (participants, topics))),
-        1,
-        5,
-    ).astype(int)
-    rated = rng.random((participants, topics)) < 0.85
-    rated[:, 0] = True
-    for p in range(participants):
-        group = GROUPS[groups[p]]
-        for t in np.flatnonzero(rated[p]):
-            yield p, group, int(t), int(scores[p, t])
 
 
 def create_consultation(engine: Engine, slug: str, topics: int) -> tuple[int, list[int]]:
