@@ -55,7 +55,9 @@ class Base(DeclarativeBase):
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
     if not url.startswith("sqlite"):
-        return create_engine(url, pool_pre_ping=True, **kwargs)
+        # A request waiting on a row lock holds a worker thread; never wait forever.
+        connect_args = {"options": "-c lock_timeout=10000"} if "psycopg" in url else {}
+        return create_engine(url, pool_pre_ping=True, connect_args=connect_args, **kwargs)
     engine = create_engine(url, connect_args={"isolation_level": None, "timeout": 30}, **kwargs)
 
     @event.listens_for(engine, "connect")

@@ -1,15 +1,18 @@
 """Request-scoped dependencies shared by every router."""
 
-from collections.abc import Iterator
-from typing import Annotated
+from collections.abc import AsyncIterator, Callable, Iterator
+from typing import Annotated, TypeVar
 
+import anyio
 from fastapi import Depends, Request
+from fastapi.concurrency import run_in_threadpool
 from sqlalchemy.orm import Session
 
 from app.config import Settings
 from app.db import transaction
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+T = TypeVar("T")
 
 
 def get_settings(request: Request) -> Settings:
@@ -17,7 +20,26 @@ def get_settings(request: Request) -> Settings:
     return settings
 
 
-def get_db(request: Request) -> Iterator[Session]:
+async def sqlite_writer_turn(request: Request) -> AsyncIterator[None]:
+    """On SQLite, one write transaction per process at a time, waited for on the event loop.
+
+    A write transaction holds SQLite's write lock from BEGIN IMMEDIATE to COMMIT while FastAPI
+    runs the dependencies, the endpoint and the commit as separate threadpool calls. Were the
+    waiting done in BEGIN IMMEDIATE (in a thread), enough waiters would take every thread and
+    the lock holder could never finish: the lock would only fall at the busy timeout. Waiting
+    here takes no thread. Other worker processes still wait in SQLite's busy handler.
+    """
+    lock: anyio.Lock | None = request.app.state.sqlite_writer
+    if lock is None or request.method in SAFE_METHODS:
+        yield
+        return
+    async with lock:
+        yield
+
+
+def get_db(
+    request: Request, _turn: Annotated[None, Depends(sqlite_writer_turn, scope="function")]
+) -> Iterator[Session]:
     """One session per request. It commits when the endpoint returns and before the response
     is sent (scope="function" below), so a failed commit is an error response, never a 2xx."""
     with transaction(
@@ -28,3 +50,21 @@ def get_db(request: Request) -> Iterator[Session]:
 
 SessionDep = Annotated[Session, Depends(get_db, scope="function")]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
+
+
+async def in_one_write(request: Request, work: Callable[[Session], T]) -> T:
+    """Runs `work` in one write transaction within a single worker thread, committed before
+    it returns (so before the response). The hot write paths use it: the database's write
+    lock is then held only while one thread runs, never across event-loop turns."""
+
+    def run() -> T:
+        with transaction(request.app.state.sessions, write=True) as session:
+            return work(session)
+
+    lock: anyio.Lock | None = request.app.state.sqlite_writer
+    if lock is None:
+        return await run_in_threadpool(run)
+    # This process's writers queue here, taking no thread, so none waits in SQLite's busy
+    # handler while the lock holder needs a thread to finish.
+    async with lock:
+        return await run_in_threadpool(run)

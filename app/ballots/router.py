@@ -1,9 +1,11 @@
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Request, Response
+from sqlalchemy.orm import Session
 
+from app.auth.dependencies import BearerToken
 from app.ballots import service
 from app.ballots.schemas import BallotIn, BallotPublic, RatingPublic, Score
-from app.consultations.dependencies import ParticipatingConsultation
-from app.deps import SessionDep, SettingsDep
+from app.consultations.dependencies import ParticipatingConsultation, participant_access
+from app.deps import SessionDep, SettingsDep, in_one_write
 from app.openapi import problems
 
 router = APIRouter(prefix="/consultations/{slug}/ballot", tags=["ballots"])
@@ -23,44 +25,60 @@ def read_ballot(
 
 
 @router.put("", responses=problems(400, 401, 404, 409, 413, 422))
-def replace_ballot(
-    data: BallotIn, access: ParticipatingConsultation, session: SessionDep, settings: SettingsDep
+async def replace_ballot(
+    slug: str, data: BallotIn, request: Request, token: BearerToken, settings: SettingsDep
 ) -> BallotPublic:
     """Replace your whole ballot, all or nothing; topics left out are no longer rated."""
-    return service.replace(
-        session,
-        consultation=access.consultation,
-        account=access.actor,
-        ratings=data.ratings,
-        secret=settings.secret_key.get_secret_value(),
-    )
+
+    def work(session: Session) -> BallotPublic:
+        access = participant_access(request, session, slug, token)
+        return service.replace(
+            session,
+            consultation=access.consultation,
+            account=access.actor,
+            ratings=data.ratings,
+            secret=settings.secret_key.get_secret_value(),
+        )
+
+    return await in_one_write(request, work)
 
 
 @router.put("/{topic_id}", responses=problems(400, 401, 404, 409, 422))
-def rate_topic(
+async def rate_topic(
+    slug: str,
     topic_id: int,
     data: Score,
-    access: ParticipatingConsultation,
-    session: SessionDep,
+    request: Request,
+    token: BearerToken,
     settings: SettingsDep,
 ) -> RatingPublic:
     """Set your rating of one topic."""
-    return service.rate(
-        session,
-        consultation=access.consultation,
-        account=access.actor,
-        topic_id=topic_id,
-        score=data.score,
-        secret=settings.secret_key.get_secret_value(),
-    )
+
+    def work(session: Session) -> RatingPublic:
+        access = participant_access(request, session, slug, token)
+        return service.rate(
+            session,
+            consultation=access.consultation,
+            account=access.actor,
+            topic_id=topic_id,
+            score=data.score,
+            secret=settings.secret_key.get_secret_value(),
+        )
+
+    return await in_one_write(request, work)
 
 
 @router.delete("/{topic_id}", status_code=204, responses=problems(401, 404, 409, 422))
-def withdraw_rating(
-    topic_id: int, access: ParticipatingConsultation, session: SessionDep
+async def withdraw_rating(
+    slug: str, topic_id: int, request: Request, token: BearerToken
 ) -> Response:
     """Withdraw your rating of one topic."""
-    service.withdraw(
-        session, consultation=access.consultation, account=access.actor, topic_id=topic_id
-    )
+
+    def work(session: Session) -> None:
+        access = participant_access(request, session, slug, token)
+        service.withdraw(
+            session, consultation=access.consultation, account=access.actor, topic_id=topic_id
+        )
+
+    await in_one_write(request, work)
     return Response(status_code=204)

@@ -6,10 +6,10 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Annotated
 
-from fastapi import Depends
+from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
-from app.auth.dependencies import OptionalAccount
+from app.auth.dependencies import OptionalAccount, optional_account
 from app.auth.models import Account
 from app.consultations import service
 from app.consultations.models import Consultation
@@ -88,3 +88,10 @@ def participating_consultation(access: VisibleConsultation) -> Access:
 
 
 ParticipatingConsultation = Annotated[Access, Depends(participating_consultation)]
+
+
+def participant_access(request: Request, session: Session, slug: str, token: str | None) -> Access:
+    """The same checks as ParticipatingConsultation, for endpoints that run their whole unit
+    of work in one thread (see app.deps.in_one_write)."""
+    account = optional_account(request, session, token)
+    return participating_consultation(visible_consultation(slug, session, account))

@@ -1,0 +1,232 @@
+"""Issue 7's write-path targets: `PUT /ballot/{topic_id}` on the real server against a no-op
+endpoint served the same way, both loaded by wrk from a separate process on loopback, plus the
+cached `GET /ranking`."""
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+Log = Callable[[str], None]
+CONSULTA = str(Path(sys.executable).with_name("consulta"))
+PASSWORD = "benchmark password"
+VOTERS = 200
+TOPICS = 10
+CONNECTIONS = 64
+DURATION = 10
+
+
+@dataclass(frozen=True)
+class Load:
+    rps: float
+    p50_ms: float
+    p99_ms: float
+    requests: int
+    non_2xx: int
+    errors: int
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+def wait_up(url: str, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(url, timeout=1).status_code < 500:
+                return
+        except httpx.TransportError:
+            time.sleep(0.2)
+    raise RuntimeError(f"{url} did not come up")
+
+
+@contextmanager
+def process(command: list[str], env: dict[str, str], url: str) -> Iterator[None]:
+    proc = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # noqa: S603
+    try:
+        wait_up(url)
+        yield
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+def _ms(text: str) -> float:
+    found = re.match(r"([\d.]+)(us|ms|s|m)$", text)
+    if found is None:
+        raise ValueError(f"cannot read the latency {text!r}")
+    value, unit = found.groups()
+    return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}[unit]
+
+
+def wrk(url: str, script: Path, duration: int = DURATION) -> Load:
+    out = subprocess.run(  # noqa: S603
+        ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{duration}s", "--latency", "-s", str(script), url],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=duration + 60,
+    ).stdout
+    if "Latency Distribution" not in out:
+        raise RuntimeError(f"wrk gave no latencies:\n{out}")
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+    p50 = _ms(re.search(r"^\s+50%\s+(\S+)", out, re.M).group(1))  # type: ignore[union-attr]
+    p99 = _ms(re.search(r"^\s+99%\s+(\S+)", out, re.M).group(1))  # type: ignore[union-attr]
+    requests = int(re.search(r"(\d+) requests in", out).group(1))  # type: ignore[union-attr]
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    return Load(
+        rps,
+        p50,
+        p99,
+        requests,
+        int(non_2xx.group(1)) if non_2xx else 0,
+        sum(int(g) for g in errors.groups()) if errors else 0,
+    )
+
+
+LUA = """
+tokens = {%(tokens)s}
+topics = {%(topics)s}
+counter = 0
+request = function()
+  counter = counter + 1
+  local token = tokens[(counter %% #tokens) + 1]
+  local topic = topics[math.random(#topics)]
+  local body = '{"score":' .. math.random(1, 5) .. '}'
+  return wrk.format("PUT", "%(path)s" .. topic, {
+    ["Authorization"] = "Bearer " .. token, ["Content-Type"] = "application/json"}, body)
+end
+"""
+
+
+def lua(folder: Path, name: str, path: str, tokens: list[str], topics: list[int]) -> Path:
+    script = folder / f"{name}.lua"
+    script.write_text(
+        LUA
+        % {
+            "tokens": ",".join(f'"{t}"' for t in tokens),
+            "topics": ",".join(str(t) for t in topics),
+            "path": path,
+        }
+    )
+    return script
+
+
+def arrange(base: str) -> tuple[list[str], list[int]]:
+    """An open consultation `bench` with TOPICS topics and VOTERS signed-in participants."""
+    http = httpx.Client(base_url=base, timeout=60)
+    boss = {
+        "Authorization": "Bearer "
+        + http.post(
+            "/api/v1/auth/token", data={"username": "bench@example.org", "password": PASSWORD}
+        ).json()["access_token"]
+    }
+    http.post(
+        "/api/v1/consultations",
+        json={
+            "slug": "bench",
+            "title": "Bench",
+            "forum": "B",
+            "edition": "1",
+            "live_results": True,
+        },
+        headers=boss,
+    )
+    topics = [
+        http.post(
+            "/api/v1/consultations/bench/topics", json={"title": f"T{i}"}, headers=boss
+        ).json()["id"]
+        for i in range(TOPICS)
+    ]
+    http.post("/api/v1/consultations/bench/open", headers=boss)
+    tokens = []
+    for i in range(VOTERS):
+        email = f"voter{i}@example.org"
+        http.post(
+            "/api/v1/accounts",
+            json={
+                "email": email,
+                "password": PASSWORD,
+                "display_name": f"V{i}",
+                "stakeholder_group": "civil_society",
+                "country": "PA",
+            },
+        )
+        tokens.append(
+            http.post("/api/v1/auth/token", data={"username": email, "password": PASSWORD}).json()[
+                "access_token"
+            ]
+        )
+    http.close()
+    return tokens, topics
+
+
+def cached_ranking_ms(base: str, samples: int = 200) -> list[float]:
+    times = []
+    with httpx.Client(base_url=base) as http:
+        http.get("/api/v1/consultations/bench/ranking")
+        for _ in range(samples):
+            started = time.perf_counter()
+            http.get("/api/v1/consultations/bench/ranking").raise_for_status()
+            times.append((time.perf_counter() - started) * 1000)
+    return sorted(times)
+
+
+def run(url: str, repeat: int, log: Log) -> dict[str, object]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CONSULTA_")} | {
+        "CONSULTA_DATABASE_URL": url,
+        "CONSULTA_SECRET_KEY": "benchmark-secret-key",
+        "CONSULTA_ADMIN_EMAIL": "bench@example.org",
+        "CONSULTA_ADMIN_PASSWORD": PASSWORD,
+        "CONSULTA_ARGON2_MEMORY_KIB": "64",
+        "CONSULTA_ARGON2_TIME_COST": "1",
+        "CONSULTA_LOG_LEVEL": "WARNING",
+    }
+    app_port, noop_port = free_port(), free_port()
+    base = f"http://127.0.0.1:{app_port}"
+    results: dict[str, list[Load]] = {"noop": [], "ballot": []}
+    with (
+        tempfile.TemporaryDirectory() as folder,
+        process(
+            [CONSULTA, "serve", "--port", str(app_port), "--workers", "1"], env, f"{base}/healthz"
+        ),
+        process(
+            [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "bench.noop:app",
+                "--port",
+                str(noop_port),
+                "--log-level",
+                "warning",
+            ],
+            env,
+            f"http://127.0.0.1:{noop_port}/docs",
+        ),
+    ):
+        tokens, topics = arrange(base)
+        ballot = lua(Path(folder), "ballot", "/api/v1/consultations/bench/ballot/", tokens, topics)
+        noop = lua(Path(folder), "noop", "/noop/", tokens, topics)
+        for i in range(repeat):
+            results["noop"].append(wrk(f"http://127.0.0.1:{noop_port}", noop))
+            results["ballot"].append(wrk(base, ballot))
+            log(
+                f"  round {i + 1}: no-op {results['noop'][-1].rps:.0f} req/s, ballot {results['ballot'][-1].rps:.0f} req/s"
+            )
+        ranking = cached_ranking_ms(base)
+    return {"loads": results, "ranking_ms": ranking}
