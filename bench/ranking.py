@@ -71,7 +71,7 @@ def _warm_digest(engine: Engine, consultation_id: int) -> None:
 
 
 def _peak(url: str, slug: str, method: str) -> int:
-    out = subprocess.run(  # noqa: S603
+    out = subprocess.run(
         [sys.executable, "-m", "bench.memory", url, slug, method],
         capture_output=True,
         text=True,

@@ -2,7 +2,7 @@
 
     python -m bench.run [--repeat 3] [--quick]
 
-SQLite always; PostgreSQL too when CONSULTA_BENCH_POSTGRES_URL (or CONSULTA_TEST_POSTGRES_URL)
+Needs wrk (Debian package `wrk`). SQLite always; PostgreSQL too when CONSULTA_BENCH_POSTGRES_URL (or CONSULTA_TEST_POSTGRES_URL)
 is set: a fresh database `consulta_bench` is created on that server and dropped afterwards.
 """
 
@@ -18,7 +18,7 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, make_url, text
 
-from bench import ranking
+from bench import ranking, server
 
 RESULTS = Path(__file__).with_name("RESULTS.md")
 
@@ -56,8 +56,10 @@ def main() -> None:
     # About 0.85 of the topics are rated: 5,880 and 58,800 participants give ~100k and ~1M ratings.
     sizes = [(500, 20), (5_880, 20)] if args.quick else [(5_880, 20), (58_800, 20)]
     backends: list[tuple[str, object]] = [("SQLite", sqlite_database())]
-    pg = os.environ.get("CONSULTA_BENCH_POSTGRES_URL") or os.environ.get(
-        "CONSULTA_TEST_POSTGRES_URL"
+    pg = (
+        os.environ.get("CONSULTA_BENCH_POSTGRES_URL")
+        or os.environ.get("CONSULTA_TEST_POSTGRES_URL")
+        or ""
     )
     if pg:
         backends.append(("PostgreSQL", postgres_database(pg)))
@@ -70,10 +72,12 @@ def main() -> None:
         "",
     ]
     for name, database in backends:
-        log(f"{name}: rankings")
         with database as url:  # type: ignore[attr-defined]
-            results = ranking.run(url, sizes, args.repeat, log)
-        lines += ranking.report(name, results)
+            log(f"{name}: write path")
+            lines += server.report(name, server.run(url, args.repeat, log))
+        with sqlite_database() if name == "SQLite" else postgres_database(pg) as url:
+            log(f"{name}: rankings")
+            lines += ranking.report(name, ranking.run(url, sizes, args.repeat, log))
     RESULTS.write_text("\n".join(lines) + "\n")
     log(f"wrote {RESULTS}")
 

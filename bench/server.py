@@ -55,7 +55,7 @@ def wait_up(url: str, timeout: float = 60) -> None:
 
 @contextmanager
 def process(command: list[str], env: dict[str, str], url: str) -> Iterator[None]:
-    proc = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # noqa: S603
+    proc = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         wait_up(url)
         yield
@@ -73,7 +73,7 @@ def _ms(text: str) -> float:
 
 
 def wrk(url: str, script: Path, duration: int = DURATION) -> Load:
-    out = subprocess.run(  # noqa: S603
+    out = subprocess.run(
         ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{duration}s", "--latency", "-s", str(script), url],
         capture_output=True,
         text=True,
@@ -230,3 +230,47 @@ def run(url: str, repeat: int, log: Log) -> dict[str, object]:
             )
         ranking = cached_ranking_ms(base)
     return {"loads": results, "ranking_ms": ranking}
+
+
+def report(backend: str, result: dict[str, object]) -> list[str]:
+    loads: dict[str, list[Load]] = result["loads"]  # type: ignore[assignment]
+    ranking: list[float] = result["ranking_ms"]  # type: ignore[assignment]
+    noop, ballot = loads["noop"], loads["ballot"]
+
+    def cell(values: list[float], fmt: str = "{:.0f}") -> str:
+        ordered = sorted(values)
+        return " / ".join(
+            fmt.format(v) for v in (ordered[0], ordered[len(ordered) // 2], ordered[-1])
+        )
+
+    def median(values: list[float]) -> float:
+        return sorted(values)[len(values) // 2]
+
+    target = 0.6 if backend == "SQLite" else 0.5
+    ratio = median([b.rps for b in ballot]) / median([n.rps for n in noop])
+    p99_ratio = median([b.p99_ms for b in ballot]) / median([n.p99_ms for n in noop])
+    failures = sum(b.non_2xx + b.errors for b in ballot)
+    return [
+        f"### Write path on {backend}",
+        "",
+        f"`PUT /ballot/{{topic_id}}` on `consulta serve` (1 worker) against a no-op `def` PUT "
+        f"endpoint with the same body model under uvicorn (1 worker); wrk, 2 threads, "
+        f"{CONNECTIONS} connections, {DURATION} s per run, {VOTERS} participants, {TOPICS} topics; "
+        f"min / median / max over {len(noop)} runs.",
+        "",
+        "| endpoint | req/s | p50 (ms) | p99 (ms) | non-2xx + socket errors |",
+        "| --- | ---: | ---: | ---: | ---: |",
+        f"| no-op | {cell([n.rps for n in noop])} | {cell([n.p50_ms for n in noop], '{:.1f}')} | "
+        f"{cell([n.p99_ms for n in noop], '{:.1f}')} | {sum(n.non_2xx + n.errors for n in noop)} |",
+        f"| ballot write | {cell([b.rps for b in ballot])} | "
+        f"{cell([b.p50_ms for b in ballot], '{:.1f}')} | {cell([b.p99_ms for b in ballot], '{:.1f}')} "
+        f"| {failures} |",
+        "",
+        f"Throughput ratio {ratio:.2f} (target {target}: {'met' if ratio >= target else '**not met**'}); "
+        f"p99 ratio {p99_ratio:.2f} (target under 2: {'met' if p99_ratio < 2 else '**not met**'}).",
+        "",
+        f"Cached `GET /ranking` (nothing changed since it was computed), {len(ranking)} sequential "
+        f"requests: p50 {median(ranking):.1f} ms, p99 {ranking[int(len(ranking) * 0.99) - 1]:.1f} ms "
+        f"(target under 10 ms).",
+        "",
+    ]

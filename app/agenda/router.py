@@ -36,7 +36,7 @@ def read_agenda(access: VisibleConsultation, session: SessionDep) -> AgendaPubli
     "/agenda/from-ranking",
     status_code=201,
     response_model=SessionPage,
-    responses={200: {"model": SessionPage}, **problems(401, 403, 404, 409, 422)},
+    responses={200: {"model": SessionPage}, **problems(400, 401, 403, 404, 409, 413, 422)},
 )
 def sessions_from_ranking(
     access: ManagedConsultation, session: SessionDep, data: FromRanking | None = None
@@ -52,7 +52,9 @@ def sessions_from_ranking(
     return SessionPage(items=items, total=len(items))
 
 
-@router.post("/agenda/sessions", status_code=201, responses=problems(401, 403, 404, 409, 422))
+@router.post(
+    "/agenda/sessions", status_code=201, responses=problems(400, 401, 403, 404, 409, 413, 422)
+)
 def add_session(
     data: SessionCreate, access: ManagedConsultation, session: SessionDep
 ) -> SessionPublic:
@@ -63,7 +65,7 @@ def add_session(
     return service.to_public(row)
 
 
-@router.patch("/agenda/sessions/{id}", responses=problems(401, 403, 404, 409, 422))
+@router.patch("/agenda/sessions/{id}", responses=problems(400, 401, 403, 404, 409, 413, 422))
 def edit_session(
     id: int, data: SessionUpdate, access: ManagedConsultation, session: SessionDep
 ) -> SessionPublic:
@@ -75,7 +77,9 @@ def edit_session(
     return service.to_public(row)
 
 
-@router.delete("/agenda/sessions/{id}", status_code=204, responses=problems(401, 403, 404, 409))
+@router.delete(
+    "/agenda/sessions/{id}", status_code=204, responses=problems(401, 403, 404, 409, 422)
+)
 def remove_session(id: int, access: ManagedConsultation, session: SessionDep) -> Response:
     """Remove a session until finalized."""
     row = service.get_session(session, access.consultation, id)

@@ -17,7 +17,10 @@ router = APIRouter(tags=["accounts"])
 
 
 @router.post(
-    "/accounts", status_code=201, response_model=AccountPublic, responses=problems(409, 422)
+    "/accounts",
+    status_code=201,
+    response_model=AccountPublic,
+    responses=problems(400, 409, 413, 422),
 )
 def register(data: AccountCreate, session: SessionDep, hasher: Hasher) -> Account:
     """Create a participant account."""
@@ -72,7 +75,7 @@ def read_me(account: CurrentAccount, session: SessionDep) -> Me:
     return service.profile(session, account)
 
 
-@router.patch("/me", responses=problems(401, 422))
+@router.patch("/me", responses=problems(400, 401, 413, 422))
 def update_me(
     data: AccountUpdate, account: CurrentAccount, session: SessionDep, hasher: Hasher
 ) -> Me:

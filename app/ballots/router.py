@@ -43,7 +43,7 @@ async def replace_ballot(
     return await in_one_write(request, work)
 
 
-@router.put("/{topic_id}", responses=problems(400, 401, 404, 409, 422))
+@router.put("/{topic_id}", responses=problems(400, 401, 404, 409, 413, 422))
 async def rate_topic(
     slug: str,
     topic_id: int,

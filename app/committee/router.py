@@ -15,7 +15,7 @@ def read_committee(access: VisibleConsultation, session: SessionDep) -> Committe
     return service.committee(session, access.consultation)
 
 
-@router.post("", status_code=201, responses=problems(401, 403, 404, 409, 422))
+@router.post("", status_code=201, responses=problems(400, 401, 403, 404, 409, 413, 422))
 def seat_member(
     data: SeatCreate, access: AdministeredConsultation, session: SessionDep
 ) -> MemberPublic:
@@ -25,7 +25,7 @@ def seat_member(
     return service.member_public(member)
 
 
-@router.delete("/{member_id}", status_code=204, responses=problems(401, 403, 404))
+@router.delete("/{member_id}", status_code=204, responses=problems(401, 403, 404, 422))
 def unseat_member(
     member_id: int, access: AdministeredConsultation, session: SessionDep
 ) -> Response:

@@ -45,7 +45,7 @@ def list_consultations(
     return Page(items=[ConsultationPublic.build(c, counts[c.id]) for c in rows], total=total)
 
 
-@router.post("", status_code=201, responses=problems(401, 403, 409, 422))
+@router.post("", status_code=201, responses=problems(400, 401, 403, 409, 413, 422))
 def create_consultation(
     data: ConsultationCreate, session: SessionDep, admin: AdminAccount
 ) -> ConsultationPublic:
@@ -59,7 +59,7 @@ def read_consultation(access: VisibleConsultation, session: SessionDep) -> Consu
     return _public(session, access.consultation)
 
 
-@router.patch("/{slug}", responses=problems(401, 403, 404, 409, 422))
+@router.patch("/{slug}", responses=problems(400, 401, 403, 404, 409, 413, 422))
 def update_consultation(
     data: ConsultationUpdate, access: AdministeredConsultation, session: SessionDep
 ) -> ConsultationPublic:
@@ -110,7 +110,7 @@ def list_topics(
     return Page(items=[TopicPublic.model_validate(t) for t in items], total=len(topics))
 
 
-@topics_router.post("", status_code=201, responses=problems(401, 403, 404, 409, 422))
+@topics_router.post("", status_code=201, responses=problems(400, 401, 403, 404, 409, 413, 422))
 def add_topic(data: TopicCreate, access: ManagedConsultation, session: SessionDep) -> TopicPublic:
     """Add a candidate topic (while `draft` only)."""
     topic = service.add_topic(
@@ -119,7 +119,7 @@ def add_topic(data: TopicCreate, access: ManagedConsultation, session: SessionDe
     return TopicPublic.model_validate(topic)
 
 
-@topics_router.patch("/{topic_id}", responses=problems(401, 403, 404, 409, 422))
+@topics_router.patch("/{topic_id}", responses=problems(400, 401, 403, 404, 409, 413, 422))
 def update_topic(
     topic_id: int, data: TopicUpdate, access: ManagedConsultation, session: SessionDep
 ) -> TopicPublic:

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from functools import partial
 from dataclasses import dataclass, field
 from datetime import timedelta
+from functools import partial
 from itertools import count
 from typing import Any
 
@@ -190,9 +190,7 @@ def _build(app: FastAPI, client: SyncClient) -> World:
             ratings = [{"topic_id": t, "score": s} for t, s in zip(topics, scores, strict=True)]
             world.call("PUT", f"/consultations/{slug}/ballot", role, json={"ratings": ratings})
     world.call("POST", f"/consultations/{world.closed}/close")
-    made = world.call(
-        "POST", f"/consultations/{world.closed}/agenda/from-ranking", json={"top": 2}
-    )
+    made = world.call("POST", f"/consultations/{world.closed}/agenda/from-ranking", json={"top": 2})
     world.session_ids = [s["id"] for s in made["items"]]
     return world
 

@@ -1,0 +1,1 @@
+"""Server-rendered pages for people, over the same services as the JSON API."""

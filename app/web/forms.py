@@ -1,0 +1,82 @@
+"""Form validation messages: pydantic's errors mapped to the field they concern, as
+translatable messages shown next to each field."""
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import ValidationError
+
+from app.errors import Invalid
+from app.web.i18n import N_
+
+
+@dataclass(frozen=True)
+class Message:
+    """A msgid and its parameters; translated when the page is rendered."""
+
+    msgid: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+
+BY_TYPE: dict[str, str] = {
+    "missing": N_("This field is required."),
+    "string_too_long": N_("Use at most %(max_length)s characters."),
+    "enum": N_("Choose one of the options."),
+    "literal_error": N_("Choose one of the options."),
+    "int_parsing": N_("Enter a whole number."),
+    "int_type": N_("Enter a whole number."),
+    "greater_than_equal": N_("Enter a number of at least %(ge)s."),
+    "less_than_equal": N_("Enter a number of at most %(le)s."),
+    "datetime_parsing": N_("Enter a date and time."),
+    "timezone_aware": N_("Enter a date and time."),
+    "too_long": N_("There are too many entries."),
+}
+BY_FIELD: dict[str, str] = {
+    "email": N_("Enter a valid email address, such as name@example.org."),
+    "country": N_("Enter a two-letter country code (ISO 3166-1), such as PA or UY."),
+}
+FALLBACK = N_("This value is not valid.")
+
+
+def field_key(loc: Sequence[str | int]) -> str:
+    """('people', 0, 'name') -> 'people-0-name', the name of the form field."""
+    return "-".join(str(part) for part in loc if part != "body")
+
+
+def message_for(error: Mapping[str, Any]) -> Message:
+    kind = str(error.get("type", ""))
+    context = dict(error.get("ctx") or {})
+    last = next((p for p in reversed(error.get("loc", ())) if isinstance(p, str)), "")
+    if kind == "string_too_short":
+        if context.get("min_length", 1) <= 1:
+            return Message(BY_TYPE["missing"])
+        return Message(N_("Use at least %(min_length)s characters."), context)
+    if kind in BY_TYPE:
+        return Message(BY_TYPE[kind], context)
+    if last in BY_FIELD:
+        return Message(BY_FIELD[last])
+    return Message(FALLBACK)
+
+
+class FieldErrors(dict[str, list[Message]]):
+    """Messages by form field name; empty when the form is valid."""
+
+    def add(self, key: str, message: Message) -> None:
+        self.setdefault(key, []).append(message)
+
+    @classmethod
+    def from_validation(cls, exc: ValidationError) -> "FieldErrors":
+        errors = cls()
+        for error in exc.errors():
+            errors.add(field_key(error["loc"]), message_for(error))
+        return errors
+
+    @classmethod
+    def from_invalid(cls, exc: Invalid, *, fallback: str) -> "FieldErrors":
+        """A service's Invalid carries the API's loc; its detail is already a sentence."""
+        errors = cls()
+        for error in exc.extensions.get("errors", []):
+            key = field_key(error.get("loc", ())) or fallback
+            errors.add(key, Message(str(error.get("msg", exc.detail))))
+        return errors or cls({fallback: [Message(exc.detail)]})
