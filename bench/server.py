@@ -72,9 +72,9 @@ def _ms(text: str) -> float:
     return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}[unit]
 
 
-def wrk(url: str, script: Path, duration: int = DURATION) -> Load:
+def wrk(url: str, script: Path, duration: int = DURATION, connections: int = CONNECTIONS) -> Load:
     out = subprocess.run(
-        ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{duration}s", "--latency", "-s", str(script), url],
+        ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--latency", "-s", str(script), url],
         capture_output=True,
         text=True,
         check=True,
@@ -186,8 +186,8 @@ def cached_ranking_ms(base: str, samples: int = 200) -> list[float]:
     return sorted(times)
 
 
-def run(url: str, repeat: int, log: Log) -> dict[str, object]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CONSULTA_")} | {
+def environment(url: str) -> dict[str, str]:
+    return {k: v for k, v in os.environ.items() if not k.startswith("CONSULTA_")} | {
         "CONSULTA_DATABASE_URL": url,
         "CONSULTA_SECRET_KEY": "benchmark-secret-key",
         "CONSULTA_ADMIN_EMAIL": "bench@example.org",
@@ -196,6 +196,10 @@ def run(url: str, repeat: int, log: Log) -> dict[str, object]:
         "CONSULTA_ARGON2_TIME_COST": "1",
         "CONSULTA_LOG_LEVEL": "WARNING",
     }
+
+
+def run(url: str, repeat: int, log: Log) -> dict[str, object]:
+    env = environment(url)
     app_port, noop_port = free_port(), free_port()
     base = f"http://127.0.0.1:{app_port}"
     results: dict[str, list[Load]] = {"noop": [], "ballot": []}

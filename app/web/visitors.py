@@ -97,8 +97,7 @@ def _viewer(request: Request, session: SessionDep, settings: SettingsDep) -> Vie
 CurrentViewer = Annotated[Viewer, Depends(_viewer)]
 
 
-def sign_in(viewer: Viewer, token: str, max_age: int, secret: str) -> None:
-    """Sets the session cookie and re-derives the CSRF token for the pages that follow."""
+def sign_in(viewer: Viewer, token: str, max_age: int) -> None:
     viewer.cookies[SESSION_COOKIE] = (token, max_age)
 
 

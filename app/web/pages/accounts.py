@@ -1,0 +1,171 @@
+"""Register, sign in, sign out and choose the language: the API's own services and schemas,
+with a cookie instead of a bearer header."""
+
+from datetime import timedelta
+
+from fastapi import Request, Response
+from pydantic import ValidationError
+from sqlalchemy.orm import Session
+
+from app.auth import service as accounts
+from app.auth.dependencies import Hasher
+from app.auth.models import Account
+from app.auth.schemas import AccountCreate
+from app.config import Settings
+from app.deps import SessionDep, SettingsDep
+from app.errors import Conflict, TooManyRequests
+from app.vocabulary import StakeholderGroup
+from app.web.forms import FieldErrors, Message
+from app.web.i18n import LANG_COOKIE, LANGUAGES, N_
+from app.web.pages.common import page_router
+from app.web.rendering import local_path, redirect, render
+from app.web.visitors import SESSION_COOKIE, CheckedForm, CurrentViewer, Viewer, sign_in, sign_out, text
+
+router = page_router()
+REGISTER_FIELDS = ("email", "display_name", "stakeholder_group", "country", "organization")
+ONE_YEAR = 365 * 24 * 3600
+
+
+def _client(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+def _start_session(viewer: Viewer, session: Session, settings: Settings, account: Account) -> None:
+    lifetime = timedelta(minutes=settings.token_lifetime_minutes)
+    token, _ = accounts.issue_token(
+        session, account=account, lifetime=lifetime, email=account.email
+    )
+    sign_in(viewer, token, int(lifetime.total_seconds()))
+
+
+def _register_form(
+    viewer: Viewer, *, values: dict[str, str], errors: FieldErrors, next_url: str, status: int
+) -> Response:
+    return render(
+        viewer,
+        "register.html",
+        status=status,
+        values=values,
+        errors=errors,
+        next_url=next_url,
+        groups=[g.value for g in StakeholderGroup],
+    )
+
+
+@router.get("/register")
+def register_page(viewer: CurrentViewer, next: str = "/") -> Response:
+    return _register_form(
+        viewer, values={}, errors=FieldErrors(), next_url=local_path(next), status=200
+    )
+
+
+@router.post("/register")
+def register(
+    viewer: CurrentViewer,
+    form: CheckedForm,
+    session: SessionDep,
+    settings: SettingsDep,
+    hasher: Hasher,
+) -> Response:
+    values = {name: text(form, name) for name in REGISTER_FIELDS}
+    next_url = local_path(text(form, "next"))
+    password = form.get("password")
+    data = values | {"password": password if isinstance(password, str) else ""}
+    if not data["organization"]:
+        data.pop("organization")
+    try:
+        account = accounts.create(
+            session, data=AccountCreate.model_validate(data), hasher=hasher
+        )
+    except ValidationError as exc:
+        errors = FieldErrors.from_validation(exc)
+    except Conflict:
+        errors = FieldErrors({"email": [Message(N_("An account with this email already exists."))]})
+    else:
+        _start_session(viewer, session, settings, account)
+        return redirect(viewer, next_url)
+    return _register_form(viewer, values=values, errors=errors, next_url=next_url, status=422)
+
+
+def _login_form(
+    viewer: Viewer,
+    *,
+    email: str,
+    errors: FieldErrors,
+    next_url: str,
+    status: int,
+    headers: dict[str, str] | None = None,
+) -> Response:
+    return render(
+        viewer,
+        "login.html",
+        status=status,
+        headers=headers,
+        email=email,
+        errors=errors,
+        next_url=next_url,
+    )
+
+
+@router.get("/login")
+def login_page(viewer: CurrentViewer, next: str = "/") -> Response:
+    return _login_form(
+        viewer, email="", errors=FieldErrors(), next_url=local_path(next), status=200
+    )
+
+
+@router.post("/login")
+def login(
+    request: Request,
+    viewer: CurrentViewer,
+    form: CheckedForm,
+    session: SessionDep,
+    settings: SettingsDep,
+    hasher: Hasher,
+) -> Response:
+    email = text(form, "email")
+    password = form.get("password")
+    next_url = local_path(text(form, "next"))
+    errors = FieldErrors()
+    if not email:
+        errors.add("email", Message(N_("This field is required.")))
+    if not isinstance(password, str) or not password:
+        errors.add("password", Message(N_("This field is required.")))
+    if errors or not isinstance(password, str):
+        return _login_form(viewer, email=email, errors=errors, next_url=next_url, status=422)
+    client = _client(request)
+    throttle = accounts.Throttle(
+        settings.login_max_failures, timedelta(seconds=settings.login_window_seconds)
+    )
+    try:
+        accounts.check_throttle(session, email=email, client=client, throttle=throttle)
+    except TooManyRequests as exc:
+        errors.add("form", Message(N_("Too many failed sign-in attempts; try again later.")))
+        return _login_form(
+            viewer, email=email, errors=errors, next_url=next_url, status=429, headers=exc.headers
+        )
+    account = accounts.authenticate(session, email=email, password=password, hasher=hasher)
+    if account is None:
+        # Returned, not raised, so that the failure is committed and counts for throttling.
+        accounts.record_failure(session, email=email, client=client, throttle=throttle)
+        errors.add("form", Message(N_("Wrong email or password.")))
+        return _login_form(viewer, email=email, errors=errors, next_url=next_url, status=401)
+    _start_session(viewer, session, settings, account)
+    return redirect(viewer, next_url)
+
+
+@router.post("/logout")
+def logout(request: Request, viewer: CurrentViewer, _: CheckedForm, session: SessionDep) -> Response:
+    token = request.cookies.get(SESSION_COOKIE)
+    if token and viewer.signed_in:
+        accounts.revoke(session, token)
+    sign_out(viewer)
+    return redirect(viewer, "/")
+
+
+@router.post("/lang")
+def choose_language(viewer: CurrentViewer, form: CheckedForm) -> Response:
+    lang = text(form, "lang")
+    if lang in LANGUAGES:
+        viewer.cookies[LANG_COOKIE] = (lang, ONE_YEAR)
+    return redirect(viewer, local_path(text(form, "next")))

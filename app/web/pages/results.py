@@ -1,0 +1,37 @@
+"""Results: the ranking by any method, as a chart and a table, with each topic's ratings."""
+
+from fastapi import Response
+
+from app.deps import SessionDep
+from app.results import service as results
+from app.web.charts import bar_chart
+from app.web.pages.common import consultation_for, page_router
+from app.web.pages.consultation import scale
+from app.web.rendering import render
+from app.web.visitors import CurrentViewer
+
+router = page_router()
+
+
+@router.get("/c/{slug}/results")
+def results_page(
+    slug: str, viewer: CurrentViewer, session: SessionDep, method: str | None = None
+) -> Response:
+    access = consultation_for(session, slug, viewer)
+    consultation = access.consultation
+    if not (results.is_public(consultation) or access.can_manage):
+        raise access.deny("Results are public once the consultation is closed.")
+    name = results.method_or_default(consultation, method or None)
+    ranking = results.ranking(
+        session, consultation, method=name, fold_groups=not access.can_manage
+    )
+    return render(
+        viewer,
+        "results.html",
+        consultation=consultation,
+        ranking=ranking,
+        chart=bar_chart(ranking.entries),
+        methods=results.methods(),
+        method=name,
+        levels=scale(consultation),
+    )

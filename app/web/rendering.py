@@ -1,0 +1,156 @@
+"""Jinja2 environments (one per language, each with its catalogue installed), page rendering,
+and the route class that turns a DomainError in a page handler into an HTML error page."""
+
+from collections.abc import Callable, Coroutine, Mapping
+from datetime import date, datetime
+from functools import lru_cache
+from http import HTTPStatus
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date, format_datetime, format_time
+from babel.numbers import format_decimal, format_percent
+from fastapi import Request, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.routing import APIRoute
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from app.errors import DomainError, NotFound, Unauthorized
+from app.web import labels
+from app.web.forms import Message
+from app.web.i18n import LANGUAGES, request_language, translations
+from app.web.visitors import CSRF_FIELD, Viewer
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+
+@lru_cache(maxsize=len(LANGUAGES))
+def environment(lang: str) -> Environment:
+    catalogue = translations(lang)
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=select_autoescape(default=True),
+        undefined=StrictUndefined,
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.install_gettext_translations(catalogue, newstyle=True)  # type: ignore[attr-defined]
+
+    def say(message: Message | str) -> str:
+        if isinstance(message, str):
+            return catalogue.gettext(message)
+        text = catalogue.gettext(message.msgid)
+        return text % dict(message.params) if message.params else text
+
+    def number(value: float | None, digits: int = 2) -> str:
+        if value is None:
+            return "–"
+        return format_decimal(value, format=f"#,##0.{'0' * digits}", locale=lang)
+
+    def percent(value: float) -> str:
+        return format_percent(value, locale=lang)
+
+    def day(value: date | None) -> str:
+        return "" if value is None else format_date(value, "medium", locale=lang)
+
+    def moment(value: datetime | None, zone: str = "UTC") -> str:
+        if value is None:
+            return ""
+        return format_datetime(value, "medium", tzinfo=ZoneInfo(zone), locale=lang)
+
+    def clock(value: datetime | None, zone: str = "UTC") -> str:
+        if value is None:
+            return ""
+        return format_time(value, "short", tzinfo=ZoneInfo(zone), locale=lang)
+
+    def weekday(value: datetime | None, zone: str = "UTC") -> str:
+        if value is None:
+            return ""
+        return format_datetime(value, "EEEE d MMMM y", tzinfo=ZoneInfo(zone), locale=lang)
+
+    env.filters.update(
+        say=say, number=number, percent=percent, day=day, moment=moment, clock=clock
+    )
+    env.filters["weekday"] = weekday
+    env.globals.update(
+        LANGUAGES=LANGUAGES,
+        CSRF_FIELD=CSRF_FIELD,
+        GROUPS=labels.GROUPS,
+        STATES=labels.STATES,
+        FORMATS=labels.FORMATS,
+        ROLES=labels.ROLES,
+        ROLE_HEADINGS=labels.ROLE_HEADINGS,
+    )
+    return env
+
+
+def render(
+    viewer: Viewer,
+    template: str,
+    *,
+    status: int = 200,
+    headers: Mapping[str, str] | None = None,
+    **context: Any,
+) -> HTMLResponse:
+    page = environment(viewer.lang).get_template(template)
+    html = page.render(viewer=viewer, lang=viewer.lang, **context)
+    return viewer.apply_cookies(HTMLResponse(html, status_code=status, headers=headers))
+
+
+def redirect(viewer: Viewer, url: str) -> Response:
+    return viewer.apply_cookies(RedirectResponse(url, status_code=303))
+
+
+def local_path(candidate: str, default: str = "/") -> str:
+    """Where to go after a form: a path on this site only (never //host or a scheme)."""
+    if candidate.startswith("/") and not candidate.startswith("//") and "\\" not in candidate:
+        return candidate
+    return default
+
+
+def _fallback_viewer(request: Request) -> Viewer:
+    return Viewer(
+        account=None,
+        lang=request_language(request),
+        csrf="",
+        path=request.url.path,
+        secure=request.url.scheme == "https",
+    )
+
+
+def error_page(request: Request, exc: DomainError) -> Response:
+    viewer: Viewer = getattr(request.state, "viewer", None) or _fallback_viewer(request)
+    if isinstance(exc, Unauthorized):
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return redirect(viewer, f"/login?next={quote(target, safe='/')}")
+    headers = {k: v for k, v in exc.headers.items() if k.lower() != "www-authenticate"}
+    return render(
+        viewer,
+        "error.html",
+        status=exc.status,
+        headers=headers,
+        title=labels.ERROR_TITLES.get(exc.status, HTTPStatus(exc.status).phrase),
+        detail=exc.detail,
+        error=exc,
+    )
+
+
+class PageRoute(APIRoute):
+    """Page handlers answer errors with HTML pages; the API keeps its problem details."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handle = super().get_route_handler()
+
+        async def page(request: Request) -> Response:
+            try:
+                return await handle(request)
+            except DomainError as exc:
+                return error_page(request, exc)
+            except RequestValidationError:
+                return error_page(request, NotFound("No such page."))
+
+        return page
