@@ -155,10 +155,13 @@ def rating_matrix(session: Session, consultation: Consultation) -> RatingMatrix:
     """Every participant's ratings as a dense participants x topics matrix, for resampling."""
     topics = topic_refs(session, consultation)
     column = {topic.id: j for j, topic in enumerate(topics)}
+    # Rows in ballot-key order, as in ballots.csv, so that a seeded resampling can be
+    # repeated from the published file.
     rows = session.execute(
         select(Rating.participant_id, Rating.stakeholder_group, Rating.topic_id, Rating.score)
+        .join(Participant, Participant.id == Rating.participant_id)
         .where(Rating.consultation_id == consultation.id)
-        .order_by(Rating.participant_id)
+        .order_by(Participant.ballot_key, Rating.topic_id)
         .execution_options(yield_per=STREAM_ROWS)
     )
     row_of: dict[int, int] = {}
