@@ -4,15 +4,17 @@ from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Annotated, TypeVar
 
 import anyio
-from fastapi import Depends, Request
+from fastapi import Depends, Path, Request
 from fastapi.concurrency import run_in_threadpool
 from sqlalchemy.orm import Session
 
 from app.config import Settings
 from app.db import transaction
+from app.vocabulary import MAX_ID
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 T = TypeVar("T")
+PathId = Annotated[int, Path(le=MAX_ID)]  # an id in the path; larger than any id is 422
 
 
 def get_settings(request: Request) -> Settings:

@@ -22,6 +22,7 @@ from app.errors import install_error_handlers
 from app.middleware import BodyLimit, RequestContext
 from app.migrate import head_revision
 from app.results.router import router as results_router
+from app.web.site import install_pages
 
 API = "/api/v1"
 
@@ -74,4 +75,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         audit_router,
     ):
         app.include_router(router, prefix=API)
+    install_pages(app)
     return app

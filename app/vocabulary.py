@@ -6,6 +6,10 @@ from typing import Annotated
 import pycountry
 from pydantic import AfterValidator, Field
 
+MAX_ID = 2**63 - 1
+"""The largest id a database holds (64-bit signed): a larger one is 422, not a crash."""
+Id = Annotated[int, Field(le=MAX_ID)]
+
 
 class StakeholderGroup(StrEnum):
     government = "government"

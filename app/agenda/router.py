@@ -14,7 +14,7 @@ from app.agenda.schemas import (
 from app.committee import service as committee
 from app.consultations import service as consultations
 from app.consultations.dependencies import Access, ManagedConsultation, VisibleConsultation
-from app.deps import SessionDep
+from app.deps import PathId, SessionDep
 from app.openapi import problems
 
 router = APIRouter(prefix="/consultations/{slug}", tags=["agenda"])
@@ -25,7 +25,7 @@ def _require_agenda(access: Access) -> None:
         raise access.deny("The agenda is published when the consultation is finalized.")
 
 
-@router.get("/agenda", responses=problems(401, 403, 404))
+@router.get("/agenda", responses=problems(401, 403, 404, 422))
 def read_agenda(access: VisibleConsultation, session: SessionDep) -> AgendaPublic:
     """The agenda in order: public once finalized; the committee and admins see it any time."""
     _require_agenda(access)
@@ -67,7 +67,7 @@ def add_session(
 
 @router.patch("/agenda/sessions/{id}", responses=problems(400, 401, 403, 404, 409, 413, 422))
 def edit_session(
-    id: int, data: SessionUpdate, access: ManagedConsultation, session: SessionDep
+    id: PathId, data: SessionUpdate, access: ManagedConsultation, session: SessionDep
 ) -> SessionPublic:
     """Edit a session (title, format, slot, room, questions, people…) until finalized."""
     row = service.get_session(session, access.consultation, id)
@@ -80,20 +80,20 @@ def edit_session(
 @router.delete(
     "/agenda/sessions/{id}", status_code=204, responses=problems(401, 403, 404, 409, 422)
 )
-def remove_session(id: int, access: ManagedConsultation, session: SessionDep) -> Response:
+def remove_session(id: PathId, access: ManagedConsultation, session: SessionDep) -> Response:
     """Remove a session until finalized."""
     row = service.get_session(session, access.consultation, id)
     service.delete_session(session, consultation=access.consultation, row=row, actor=access.actor)
     return Response(status_code=204)
 
 
-@router.get("/agenda/checks", responses=problems(401, 403, 404))
+@router.get("/agenda/checks", responses=problems(401, 403, 404, 422))
 def check_agenda(access: ManagedConsultation, session: SessionDep) -> AgendaChecks:
     """Blocking problems (they keep finalize at 409) and advice on each panel's balance."""
     return service.agenda_checks(session, access.consultation)
 
 
-@router.post("/agenda/finalize", responses=problems(401, 403, 404, 409))
+@router.post("/agenda/finalize", responses=problems(401, 403, 404, 409, 422))
 def finalize_agenda(access: ManagedConsultation, session: SessionDep) -> AgendaPublic:
     """Finalize: from `closed` with no blocking problem; the agenda becomes public and
     immutable. A 409 lists every blocking problem."""
@@ -103,7 +103,7 @@ def finalize_agenda(access: ManagedConsultation, session: SessionDep) -> AgendaP
 @router.get(
     "/agenda.ics",
     response_class=Response,
-    responses={200: {"content": {"text/calendar": {}}}, **problems(401, 403, 404)},
+    responses={200: {"content": {"text/calendar": {}}}, **problems(401, 403, 404, 422)},
 )
 def agenda_calendar(access: VisibleConsultation, session: SessionDep) -> Response:
     """The sessions that have times, as iCalendar (RFC 5545)."""
@@ -120,7 +120,7 @@ def agenda_calendar(access: VisibleConsultation, session: SessionDep) -> Respons
 @router.get(
     "/report.md",
     response_class=Response,
-    responses={200: {"content": {"text/markdown": {}}}, **problems(401, 403, 404)},
+    responses={200: {"content": {"text/markdown": {}}}, **problems(401, 403, 404, 422)},
 )
 def final_report(access: VisibleConsultation, session: SessionDep) -> Response:
     """The final report in the shape of the 2017 report, as Markdown."""

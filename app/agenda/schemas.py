@@ -6,6 +6,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstrai
 from app.vocabulary import (
     ConsultationState,
     CountryCode,
+    Id,
     PersonRole,
     SessionFormat,
     StakeholderGroup,
@@ -64,7 +65,7 @@ class SessionCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     title: Title
-    topic_id: int | None = None
+    topic_id: Id | None = None
     format: SessionFormat = SessionFormat.panel
     starts_at: AwareDatetime | None = None
     ends_at: AwareDatetime | None = None
@@ -81,7 +82,7 @@ class SessionUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     title: Title | None = None
-    topic_id: int | None = None
+    topic_id: Id | None = None
     format: SessionFormat | None = None
     starts_at: AwareDatetime | None = None
     ends_at: AwareDatetime | None = None

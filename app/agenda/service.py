@@ -4,7 +4,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from app.agenda import checks
+from app.agenda import checks, cutline
 from app.agenda.models import AgendaSession, SessionPerson
 from app.agenda.schemas import (
     AgendaChecks,
@@ -231,19 +231,18 @@ def from_ranking(
     top = data.top or consultation.agenda_size
     ranking = results.ranking(session, consultation, method=method, fold_groups=False)
     ranked = [e for e in ranking.entries if e.rank is not None]
+    line = cutline.cut(ranked, top)
     chosen = ranked[:top]
-    if len(ranked) > top and ranked[top].rank == ranked[top - 1].rank:
-        cut_rank = ranked[top - 1].rank
-        assert cut_rank is not None
-        tied = [e for e in ranked if e.rank == cut_rank]
+    if line.tied_rank is not None:
+        tied = [e for e in ranked if line.straddles(e)]
         if not data.include_ties:
             raise Conflict(
-                f"Topics tied at rank {cut_rank} straddle the cut at {top}: "
+                f"Topics tied at rank {line.tied_rank} straddle the cut at {top}: "
                 + ", ".join(e.topic.title for e in tied)
                 + ". Choose with include_ties, another method or another size.",
                 tied=[{"id": e.topic.id, "title": e.topic.title} for e in tied],
             )
-        chosen = [e for e in ranked if e.rank is not None and e.rank <= cut_rank]
+        chosen = [e for e in ranked if e.rank is not None and e.rank <= line.tied_rank]
     have_session = set(
         session.scalars(
             select(AgendaSession.topic_id).where(

@@ -5,13 +5,13 @@ from app.auth.dependencies import BearerToken
 from app.ballots import service
 from app.ballots.schemas import BallotIn, BallotPublic, RatingPublic, Score
 from app.consultations.dependencies import ParticipatingConsultation, participant_access
-from app.deps import SessionDep, SettingsDep, in_one_write
+from app.deps import PathId, SessionDep, SettingsDep, in_one_write
 from app.openapi import problems
 
 router = APIRouter(prefix="/consultations/{slug}/ballot", tags=["ballots"])
 
 
-@router.get("", responses=problems(401, 404))
+@router.get("", responses=problems(401, 404, 422))
 def read_ballot(
     access: ParticipatingConsultation, session: SessionDep, settings: SettingsDep
 ) -> BallotPublic:
@@ -46,7 +46,7 @@ async def replace_ballot(
 @router.put("/{topic_id}", responses=problems(400, 401, 404, 409, 413, 422))
 async def rate_topic(
     slug: str,
-    topic_id: int,
+    topic_id: PathId,
     data: Score,
     request: Request,
     token: BearerToken,
@@ -70,7 +70,7 @@ async def rate_topic(
 
 @router.delete("/{topic_id}", status_code=204, responses=problems(401, 404, 409, 422))
 async def withdraw_rating(
-    slug: str, topic_id: int, request: Request, token: BearerToken
+    slug: str, topic_id: PathId, request: Request, token: BearerToken
 ) -> Response:
     """Withdraw your rating of one topic."""
 

@@ -3,13 +3,13 @@ from fastapi import APIRouter, Response
 from app.committee import service
 from app.committee.schemas import CommitteePublic, MemberPublic, SeatCreate
 from app.consultations.dependencies import AdministeredConsultation, VisibleConsultation
-from app.deps import SessionDep
+from app.deps import PathId, SessionDep
 from app.openapi import problems
 
 router = APIRouter(prefix="/consultations/{slug}/committee", tags=["committee"])
 
 
-@router.get("", responses=problems(401, 404))
+@router.get("", responses=problems(401, 404, 422))
 def read_committee(access: VisibleConsultation, session: SessionDep) -> CommitteePublic:
     """The program committee by stakeholder group, with the vacancies of each group."""
     return service.committee(session, access.consultation)
@@ -27,7 +27,7 @@ def seat_member(
 
 @router.delete("/{member_id}", status_code=204, responses=problems(401, 403, 404, 422))
 def unseat_member(
-    member_id: int, access: AdministeredConsultation, session: SessionDep
+    member_id: PathId, access: AdministeredConsultation, session: SessionDep
 ) -> Response:
     """Unseat a member; a linked account loses its committee powers here."""
     service.unseat(

@@ -18,7 +18,7 @@ from app.consultations.schemas import (
     TopicPublic,
     TopicUpdate,
 )
-from app.deps import SessionDep, SettingsDep
+from app.deps import PathId, SessionDep, SettingsDep
 from app.errors import Unauthorized
 from app.openapi import problems
 from app.pagination import Page, Window, window
@@ -53,7 +53,7 @@ def create_consultation(
     return _public(session, service.create(session, data=data, actor=admin))
 
 
-@router.get("/{slug}", responses=problems(401, 404))
+@router.get("/{slug}", responses=problems(401, 404, 422))
 def read_consultation(access: VisibleConsultation, session: SessionDep) -> ConsultationPublic:
     """A consultation with its state and counts of topics, participants and ratings."""
     return _public(session, access.consultation)
@@ -81,7 +81,7 @@ def _lifecycle_endpoint(move: lifecycle.Move) -> None:
         endpoint,
         methods=["POST"],
         name=f"{move.value}_consultation",
-        responses=problems(401, 403, 404, 409),
+        responses=problems(401, 403, 404, 409, 422),
     )
 
 
@@ -121,7 +121,7 @@ def add_topic(data: TopicCreate, access: ManagedConsultation, session: SessionDe
 
 @topics_router.patch("/{topic_id}", responses=problems(400, 401, 403, 404, 409, 413, 422))
 def update_topic(
-    topic_id: int, data: TopicUpdate, access: ManagedConsultation, session: SessionDep
+    topic_id: PathId, data: TopicUpdate, access: ManagedConsultation, session: SessionDep
 ) -> TopicPublic:
     """Edit a candidate topic (while `draft` only)."""
     topic = service.get_topic(session, access.consultation, topic_id)
@@ -132,7 +132,7 @@ def update_topic(
 
 
 @topics_router.delete("/{topic_id}", status_code=204, responses=problems(401, 403, 404, 409, 422))
-def delete_topic(topic_id: int, access: ManagedConsultation, session: SessionDep) -> Response:
+def delete_topic(topic_id: PathId, access: ManagedConsultation, session: SessionDep) -> Response:
     """Remove a candidate topic (while `draft` only)."""
     topic = service.get_topic(session, access.consultation, topic_id)
     service.delete_topic(session, consultation=access.consultation, topic=topic, actor=access.actor)

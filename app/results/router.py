@@ -86,7 +86,7 @@ def read_stability(
 @router.get(
     "/consultations/{slug}/ballots.csv",
     response_class=StreamingResponse,
-    responses={200: {"content": {"text/csv": {}}}, **problems(401, 403, 404)},
+    responses={200: {"content": {"text/csv": {}}}, **problems(401, 403, 404, 422)},
 )
 def read_ballots_csv(access: VisibleConsultation, request: Request) -> StreamingResponse:
     """Anonymised ballots `ballot,stakeholder_group,topic_id,score` (small groups folded into

@@ -75,7 +75,8 @@ def bar_chart(entries: Sequence[RankingEntry]) -> BarChart:
     zero = x(0.0)
     bars = []
     for i, e in enumerate(ranked):
-        assert e.rank is not None and e.score is not None
+        assert e.rank is not None
+        assert e.score is not None
         y = TOP + i * ROW
         end = x(e.score)
         bars.append(

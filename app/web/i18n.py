@@ -16,7 +16,7 @@ LANG_COOKIE = "lang"
 LOCALE_DIR = Path(__file__).parent / "locale"
 
 
-def N_(message: str) -> str:
+def N_(message: str) -> str:  # noqa: N802 (gettext's conventional marker name)
     """Marks a message for extraction (pybabel -k N_); it is translated where it is shown."""
     return message
 

@@ -48,7 +48,7 @@ def environment(lang: str) -> Environment:
 
     def number(value: float | None, digits: int = 2) -> str:
         if value is None:
-            return "–"
+            return "\u2013"  # an en dash: no value
         return format_decimal(value, format=f"#,##0.{'0' * digits}", locale=lang)
 
     def percent(value: float) -> str:
@@ -72,9 +72,7 @@ def environment(lang: str) -> Environment:
             return ""
         return format_datetime(value, "EEEE d MMMM y", tzinfo=ZoneInfo(zone), locale=lang)
 
-    env.filters.update(
-        say=say, number=number, percent=percent, day=day, moment=moment, clock=clock
-    )
+    env.filters.update(say=say, number=number, percent=percent, day=day, moment=moment, clock=clock)
     env.filters["weekday"] = weekday
     env.globals.update(
         LANGUAGES=LANGUAGES,
@@ -98,7 +96,9 @@ def render(
 ) -> HTMLResponse:
     page = environment(viewer.lang).get_template(template)
     html = page.render(viewer=viewer, lang=viewer.lang, **context)
-    return viewer.apply_cookies(HTMLResponse(html, status_code=status, headers=headers))
+    response = HTMLResponse(html, status_code=status, headers=headers)
+    viewer.apply_cookies(response)
+    return response
 
 
 def redirect(viewer: Viewer, url: str) -> Response:

@@ -110,7 +110,9 @@ async def _checked_form(request: Request, viewer: CurrentViewer) -> FormData:
     token."""
     form = await request.form()
     sent = form.get(CSRF_FIELD)
-    if not (viewer.nonce_known and isinstance(sent, str) and hmac.compare_digest(sent, viewer.csrf)):
+    if not (
+        viewer.nonce_known and isinstance(sent, str) and hmac.compare_digest(sent, viewer.csrf)
+    ):
         raise Forbidden(
             "This form has expired or did not come from this site. Reload the page and retry."
         )

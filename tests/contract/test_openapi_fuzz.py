@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from schemathesis import GenerationMode
 from schemathesis.python import asgi
-from schemathesis.specs.openapi.checks import positive_data_acceptance
+from schemathesis.specs.openapi.checks import negative_data_rejection, positive_data_acceptance
 
 from app.main import create_app
 from app.scoring import METHODS
@@ -38,32 +38,33 @@ def world(request: pytest.FixtureRequest, databases: Databases) -> Iterator[Worl
         asgi.shutdown_lifespans()
 
 
-def _real_values(world: World) -> dict[str, st.SearchStrategy[Any]]:
-    return {
-        "slug": st.sampled_from(world.slugs),
-        "topic_id": st.sampled_from(world.topic_ids),
-        "id": st.sampled_from(world.session_ids),
-        "member_id": st.sampled_from(world.member_ids),
-    }
+def _real_parameters(world: World) -> list[dict[str, Any]]:
+    """Path parameters that name real things, each id with the consultation it belongs to."""
+    found: list[dict[str, Any]] = [{"slug": slug} for slug in world.slugs]
+    found += [{"slug": slug, "topic_id": t} for slug, t in world.topics_by_slug]
+    found += [{"slug": world.closed, "id": s} for s in world.session_ids]
+    found += [{"slug": slug, "member_id": m} for slug, m in world.members_by_slug]
+    return found
 
 
 @pytest.fixture(scope="module")
 def api(world: World) -> schemathesis.BaseSchema:
     schema = schemathesis.openapi.from_asgi("/openapi.json", world.app)
-    real = _real_values(world)
+    real = _real_parameters(world)
 
     @schema.hook
     def flatmap_path_parameters(
         context: schemathesis.HookContext, path_parameters: dict[str, Any] | None
     ) -> st.SearchStrategy[dict[str, Any] | None]:
-        # Half the time, the generated values; otherwise every known parameter set to a real one.
-        names = [name for name in path_parameters or {} if name in real]
-        if not names:
+        # Half the time the generated values; otherwise real ones (a slug, and an id of that
+        # consultation's), so that the fuzzer gets past the 404s.
+        if not path_parameters:
             return st.just(path_parameters)
-        realistic = st.fixed_dictionaries({name: real[name] for name in names}).map(
-            lambda chosen: (path_parameters or {}) | chosen
-        )
-        return st.one_of(st.just(path_parameters), realistic)
+        names = set(path_parameters)
+        fitting = [found for found in real if set(found) == names]
+        if not fitting:
+            return st.just(path_parameters)
+        return st.one_of(st.just(path_parameters), st.sampled_from(fitting))
 
     @schema.hook
     def flatmap_query(
@@ -111,7 +112,11 @@ OPERATIONS = _operations()
 # a scale's labels must fit it, or that a session ends after it starts, so a schema-valid body may
 # rightly be 422. Everything else is checked: no 5xx, and documented statuses, content types,
 # headers and bodies.
-EXCLUDED_CHECKS = [positive_data_acceptance]
+#
+# And the API normalises what it reads: text is stripped of surrounding whitespace before its
+# length is checked, and country codes are case-folded ("uy"), so a body that breaks the schema's
+# letter (a `maxLength` counted with trailing spaces) may rightly be accepted.
+EXCLUDED_CHECKS = [positive_data_acceptance, negative_data_rejection]
 SETTINGS = settings(
     max_examples=MAX_EXAMPLES,
     deadline=None,

@@ -66,6 +66,8 @@ class World:
     open_topics: list[int] = field(default_factory=list)
     draft_topics: list[int] = field(default_factory=list)
     member_ids: list[int] = field(default_factory=list)  # record-only seats
+    topics_by_slug: list[tuple[str, int]] = field(default_factory=list)
+    members_by_slug: list[tuple[str, int]] = field(default_factory=list)
     session_ids: list[int] = field(default_factory=list)
 
     def headers(self, role: str) -> dict[str, str]:
@@ -163,6 +165,7 @@ def _build(app: FastAPI, client: SyncClient) -> World:
             for title in ("Access", "Rights", "Security")
         ]
         world.topic_ids += ids
+        world.topics_by_slug += [(slug, t) for t in ids]
         if slug == world.draft:
             world.draft_topics = ids
         if slug == world.open:
@@ -182,6 +185,7 @@ def _build(app: FastAPI, client: SyncClient) -> World:
             json={"name": "Record Only", "stakeholder_group": "government", "country": "UY"},
         )
         world.member_ids.append(record["id"])
+        world.members_by_slug.append((slug, record["id"]))
     for slug in (world.open, world.closed):
         world.call("POST", f"/consultations/{slug}/open")
     for role, scores in (("participant", (5, 3, 1)), ("voter", (4, 4, 2))):

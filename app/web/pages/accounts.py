@@ -19,7 +19,15 @@ from app.web.forms import FieldErrors, Message
 from app.web.i18n import LANG_COOKIE, LANGUAGES, N_
 from app.web.pages.common import page_router
 from app.web.rendering import local_path, redirect, render
-from app.web.visitors import SESSION_COOKIE, CheckedForm, CurrentViewer, Viewer, sign_in, sign_out, text
+from app.web.visitors import (
+    SESSION_COOKIE,
+    CheckedForm,
+    CurrentViewer,
+    Viewer,
+    sign_in,
+    sign_out,
+    text,
+)
 
 router = page_router()
 REGISTER_FIELDS = ("email", "display_name", "stakeholder_group", "country", "organization")
@@ -74,9 +82,7 @@ def register(
     if not data["organization"]:
         data.pop("organization")
     try:
-        account = accounts.create(
-            session, data=AccountCreate.model_validate(data), hasher=hasher
-        )
+        account = accounts.create(session, data=AccountCreate.model_validate(data), hasher=hasher)
     except ValidationError as exc:
         errors = FieldErrors.from_validation(exc)
     except Conflict:
@@ -155,7 +161,9 @@ def login(
 
 
 @router.post("/logout")
-def logout(request: Request, viewer: CurrentViewer, _: CheckedForm, session: SessionDep) -> Response:
+def logout(
+    request: Request, viewer: CurrentViewer, _: CheckedForm, session: SessionDep
+) -> Response:
     token = request.cookies.get(SESSION_COOKIE)
     if token and viewer.signed_in:
         accounts.revoke(session, token)

@@ -5,6 +5,7 @@ from fastapi import Response
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
+from app.agenda import service as agenda
 from app.ballots import service as ballots
 from app.ballots.schemas import BallotPublic, RatingIn
 from app.consultations import lifecycle
@@ -14,7 +15,6 @@ from app.consultations.models import Consultation, Topic
 from app.deps import SessionDep, SettingsDep
 from app.errors import Invalid
 from app.results import service as results
-from app.agenda import service as agenda
 from app.vocabulary import ConsultationState
 from app.web.forms import FieldErrors, Message
 from app.web.i18n import N_
@@ -83,7 +83,9 @@ def consultation_page(
     return _page(viewer, session, access, secret, saved=bool(saved) and viewer.signed_in)
 
 
-def _ratings(form: FormData, topics: list[Topic]) -> tuple[list[RatingIn], dict[int, str], FieldErrors]:
+def _ratings(
+    form: FormData, topics: list[Topic]
+) -> tuple[list[RatingIn], dict[int, str], FieldErrors]:
     """The ratings chosen in the form, in the participant's order; "" is "not rated"."""
     ratings: list[RatingIn] = []
     chosen: dict[int, str] = {}
@@ -125,9 +127,7 @@ def save_ballot(
         except Invalid as exc:
             errors = _ballot_errors(exc, ratings)
     if errors:  # the service validates the whole ballot before writing: nothing changed
-        return _page(
-            viewer, session, access, secret, chosen=chosen, errors=errors, status=422
-        )
+        return _page(viewer, session, access, secret, chosen=chosen, errors=errors, status=422)
     return redirect(viewer, f"/c/{slug}?saved=1#ballot")
 
 

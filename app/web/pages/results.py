@@ -22,9 +22,7 @@ def results_page(
     if not (results.is_public(consultation) or access.can_manage):
         raise access.deny("Results are public once the consultation is closed.")
     name = results.method_or_default(consultation, method or None)
-    ranking = results.ranking(
-        session, consultation, method=name, fold_groups=not access.can_manage
-    )
+    ranking = results.ranking(session, consultation, method=name, fold_groups=not access.can_manage)
     return render(
         viewer,
         "results.html",

@@ -1,0 +1,26 @@
+"""The published agenda: sessions in order, with their people by role and key questions."""
+
+from fastapi import Response
+
+from app.agenda import service as agenda
+from app.deps import SessionDep
+from app.web.pages.common import consultation_for, page_router
+from app.web.rendering import render
+from app.web.visitors import CurrentViewer
+
+router = page_router()
+
+
+@router.get("/c/{slug}/agenda")
+def agenda_page(slug: str, viewer: CurrentViewer, session: SessionDep) -> Response:
+    access = consultation_for(session, slug, viewer)
+    consultation = access.consultation
+    if not (agenda.is_public(consultation) or access.can_manage):
+        raise access.deny("The agenda is published when the consultation is finalized.")
+    return render(
+        viewer,
+        "agenda.html",
+        consultation=consultation,
+        sessions=[agenda.to_public(row) for row in agenda.sessions(session, consultation)],
+        published=agenda.is_public(consultation),
+    )

@@ -1,0 +1,132 @@
+"""The committee workspace: the ranking with the cut line and each topic's stability, sessions
+from the top of the ranking, the agenda's checks, and finalizing."""
+
+from typing import Any
+
+from fastapi import Response
+from pydantic import ValidationError
+from sqlalchemy.orm import Session
+
+from app.agenda import service as agenda
+from app.agenda.cutline import cut
+from app.agenda.schemas import FromRanking
+from app.consultations.dependencies import Access
+from app.deps import SessionDep
+from app.errors import Conflict
+from app.results import service as results
+from app.vocabulary import ConsultationState
+from app.web.forms import FieldErrors
+from app.web.pages.common import managed_for, page_router
+from app.web.rendering import redirect, render
+from app.web.visitors import CheckedForm, CurrentViewer, Viewer, text
+
+router = page_router()
+DRAWS = 200  # the API's default: enough to tell a safe topic from a coin flip
+
+
+def workspace(
+    viewer: Viewer,
+    session: Session,
+    access: Access,
+    *,
+    method: str | None = None,
+    top: int | None = None,
+    status: int = 200,
+    **context: Any,
+) -> Response:
+    consultation = access.consultation
+    name = results.method_or_default(consultation, method or None)
+    top = top or consultation.agenda_size
+    ranking = results.ranking(session, consultation, method=name, fold_groups=False)
+    stability = None
+    if ranking.participants:
+        stability = results.stability(
+            session, consultation, method=name, top=top, draws=DRAWS, seed=0
+        )
+    rows = agenda.sessions(session, consultation)
+    context.setdefault("errors", FieldErrors())
+    return render(
+        viewer,
+        "committee.html",
+        status=status,
+        consultation=consultation,
+        ranking=ranking,
+        method=name,
+        methods=results.methods(),
+        top=top,
+        cut=cut(ranking.entries, top),
+        p_top={e.topic.id: e for e in stability.entries} if stability else {},
+        stability=stability,
+        sessions=[agenda.to_public(r) for r in rows],
+        checks=agenda.agenda_checks(session, consultation),
+        closed=consultation.state == ConsultationState.closed,
+        finalized=consultation.state == ConsultationState.finalized,
+        **context,
+    )
+
+
+@router.get("/c/{slug}/committee")
+def committee_page(
+    slug: str,
+    viewer: CurrentViewer,
+    session: SessionDep,
+    method: str | None = None,
+    created: int | None = None,
+) -> Response:
+    access = managed_for(session, slug, viewer)
+    return workspace(viewer, session, access, method=method, created=created)
+
+
+@router.post("/c/{slug}/committee/from-ranking")
+def sessions_from_ranking(
+    slug: str, viewer: CurrentViewer, form: CheckedForm, session: SessionDep
+) -> Response:
+    access = managed_for(session, slug, viewer)
+    method = text(form, "method") or None
+    raw = {
+        "method": method,
+        "top": text(form, "top") or None,
+        "include_ties": "include_ties" in form,
+    }
+    try:
+        data = FromRanking.model_validate(raw)
+    except ValidationError as exc:
+        return workspace(
+            viewer,
+            session,
+            access,
+            method=method,
+            status=422,
+            errors=FieldErrors.from_validation(exc),
+        )
+    try:
+        created = agenda.from_ranking(
+            session, consultation=access.consultation, data=data, actor=access.actor
+        )
+    except Conflict as exc:
+        if "tied" not in exc.extensions:
+            raise
+        return workspace(
+            viewer,
+            session,
+            access,
+            method=data.method,
+            top=data.top,
+            status=409,
+            tie=exc.extensions["tied"],
+            tie_detail=exc.detail,
+        )
+    query = f"?created={len(created)}" + (f"&method={data.method}" if data.method else "")
+    return redirect(viewer, f"/c/{slug}/committee{query}#sessions")
+
+
+@router.post("/c/{slug}/committee/finalize")
+def finalize(slug: str, viewer: CurrentViewer, _: CheckedForm, session: SessionDep) -> Response:
+    access = managed_for(session, slug, viewer)
+    try:
+        agenda.finalize(session, consultation=access.consultation, actor=access.actor)
+    except Conflict as exc:
+        if "problems" not in exc.extensions:
+            raise
+        return workspace(viewer, session, access, status=409, refused=exc.detail)
+    return redirect(viewer, f"/c/{slug}/agenda")

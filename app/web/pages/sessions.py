@@ -1,0 +1,144 @@
+"""The session editor: one form for a session's title, format, slot, room, questions and
+people, validated by the API's SessionUpdate and saved by agenda.service.update_session."""
+
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from fastapi import Response
+from pydantic import ValidationError
+from starlette.datastructures import FormData
+
+from app.agenda import service as agenda
+from app.agenda.schemas import SessionPublic, SessionUpdate
+from app.consultations.dependencies import Access
+from app.deps import SessionDep
+from app.errors import Invalid
+from app.vocabulary import PersonRole, SessionFormat, StakeholderGroup
+from app.web.forms import FieldErrors, Message
+from app.web.i18n import N_
+from app.web.pages.common import managed_for, page_router
+from app.web.rendering import redirect, render
+from app.web.visitors import CheckedForm, CurrentViewer, Viewer, text
+
+router = page_router()
+BLANK_ROWS = 3
+PERSON_FIELDS = ("role", "name", "organization", "country", "stakeholder_group")
+MAX_ROWS = 100
+
+
+def _local(value: datetime | None, zone: str) -> str:
+    """The value of a datetime-local input, in the event's time zone."""
+    return "" if value is None else value.astimezone(ZoneInfo(zone)).strftime("%Y-%m-%dT%H:%M")
+
+
+def _values(public: SessionPublic, zone: str) -> dict[str, Any]:
+    return {
+        "title": public.title,
+        "format": public.format.value,
+        "starts_at": _local(public.starts_at, zone),
+        "ends_at": _local(public.ends_at, zone),
+        "room": public.room or "",
+        "description": public.description or "",
+        "questions": "\n".join(public.questions),
+        "people": [
+            {k: ("" if v is None else str(v)) for k, v in p.model_dump(mode="json").items()}
+            for p in public.people
+        ],
+    }
+
+
+def _editor(
+    viewer: Viewer,
+    access: Access,
+    public: SessionPublic,
+    values: dict[str, Any],
+    *,
+    errors: FieldErrors | None = None,
+    status: int = 200,
+    saved: bool = False,
+) -> Response:
+    people = values["people"] + [dict.fromkeys(PERSON_FIELDS, "") for _ in range(BLANK_ROWS)]
+    return render(
+        viewer,
+        "session.html",
+        status=status,
+        consultation=access.consultation,
+        item=public,
+        values=values,
+        people=people,
+        errors=errors or FieldErrors(),
+        saved=saved,
+        formats=[f.value for f in SessionFormat],
+        roles=[r.value for r in PersonRole],
+        groups=[g.value for g in StakeholderGroup],
+    )
+
+
+@router.get("/c/{slug}/committee/sessions/{session_id}")
+def session_page(
+    slug: str, session_id: int, viewer: CurrentViewer, session: SessionDep, saved: int = 0
+) -> Response:
+    access = managed_for(session, slug, viewer)
+    public = agenda.to_public(agenda.get_session(session, access.consultation, session_id))
+    values = _values(public, access.consultation.timezone)
+    return _editor(viewer, access, public, values, saved=bool(saved))
+
+
+def _submitted(form: FormData) -> dict[str, Any]:
+    rows = []
+    for i in range(MAX_ROWS):
+        if f"people-{i}-name" not in form:
+            break
+        rows.append({f: text(form, f"people-{i}-{f}") for f in PERSON_FIELDS})
+    values: dict[str, Any] = {
+        f: text(form, f)
+        for f in ("title", "format", "starts_at", "ends_at", "room", "description", "questions")
+    }
+    values["people"] = [row for row in rows if row["name"]]
+    return values
+
+
+def _payload(values: dict[str, Any], zone: str, errors: FieldErrors) -> dict[str, Any]:
+    """The form's values in the API's shape; times are read in the event's time zone."""
+    payload: dict[str, Any] = {
+        "title": values["title"],
+        "format": values["format"],
+        "room": values["room"] or None,
+        "description": values["description"] or None,
+        "questions": [q.strip() for q in values["questions"].splitlines() if q.strip()],
+        "people": [{k: v or None for k, v in row.items()} for row in values["people"]],
+    }
+    for name in ("starts_at", "ends_at"):
+        payload[name] = None
+        if values[name]:
+            try:
+                payload[name] = datetime.fromisoformat(values[name]).replace(tzinfo=ZoneInfo(zone))
+            except ValueError:
+                errors.add(name, Message(N_("Enter a date and time.")))
+    return payload
+
+
+@router.post("/c/{slug}/committee/sessions/{session_id}")
+def save_session(
+    slug: str, session_id: int, viewer: CurrentViewer, form: CheckedForm, session: SessionDep
+) -> Response:
+    access = managed_for(session, slug, viewer)
+    row = agenda.get_session(session, access.consultation, session_id)
+    public = agenda.to_public(row)
+    values = _submitted(form)
+    errors = FieldErrors()
+    payload = _payload(values, access.consultation.timezone, errors)
+    if not errors:
+        try:
+            data = SessionUpdate.model_validate(payload)
+            agenda.update_session(
+                session, consultation=access.consultation, row=row, data=data, actor=access.actor
+            )
+        except ValidationError as exc:
+            errors = FieldErrors.from_validation(exc)
+        except Invalid as exc:
+            errors = FieldErrors.from_invalid(exc, fallback="form")
+    if errors:
+        return _editor(viewer, access, public, values, errors=errors, status=422)
+    return redirect(viewer, f"/c/{slug}/committee/sessions/{session_id}?saved=1")

@@ -1,0 +1,120 @@
+import httpx
+import pytest
+from babel.messages.pofile import read_po
+from fastapi import FastAPI
+
+from app.web.i18n import LOCALE_DIR, accepted_languages
+from tests.actors import PASSWORD, register
+from tests.web.html import elements, sign_in, submit, text_of
+from tests.web.world import closed_with_ballots
+
+pytestmark = pytest.mark.anyio
+
+
+def html_lang(html: str) -> str:
+    return elements(html, "html")[0].attrs["lang"]
+
+
+@pytest.mark.parametrize(
+    ("header", "lang", "heading"),
+    [
+        ("es-PA,es;q=0.9,en;q=0.5", "es", "Consultas"),
+        ("en-US,en;q=0.8", "en", "Consultations"),
+        ("pt-BR,es;q=0.7", "es", "Consultas"),
+        ("fr, de;q=0.5", "en", "Consultations"),
+        ("en;q=0.2, es;q=0.9", "es", "Consultas"),
+        ("", "en", "Consultations"),
+    ],
+)
+async def test_the_language_comes_from_accept_language(
+    client: httpx.AsyncClient, header: str, lang: str, heading: str
+) -> None:
+    page = await client.get("/", headers={"Accept-Language": header})
+    assert html_lang(page.text) == lang
+    assert text_of(page.text, "h1") == heading
+
+
+async def test_the_switch_sets_a_cookie_that_wins_over_the_header(
+    client: httpx.AsyncClient,
+) -> None:
+    switched = await submit(
+        client, "/c/lacigf-2017", "/lang", {"lang": "es", "next": "/c/lacigf-2017"}
+    )
+    assert switched.status_code == 303
+    assert switched.headers["location"] == "/c/lacigf-2017"
+    page = await client.get("/c/lacigf-2017", headers={"Accept-Language": "en"})
+    assert html_lang(page.text) == "es"
+    assert "Temas candidatos" in page.text
+    await submit(client, "/", "/lang", {"lang": "xx", "next": "/"})
+    assert client.cookies["lang"] == "es"
+    await submit(client, "/", "/lang", {"lang": "en", "next": "/"})
+    assert html_lang((await client.get("/")).text) == "en"
+
+
+async def test_the_language_switch_needs_the_csrf_token(client: httpx.AsyncClient) -> None:
+    await client.get("/")
+    response = await client.post("/lang", data={"lang": "es", "next": "/"})
+    assert response.status_code == 403
+    assert "lang" not in client.cookies
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+async def test_every_page_renders_in_both_languages(
+    client: httpx.AsyncClient, app: FastAPI, lang: str
+) -> None:
+    boss, slug, _ids = await closed_with_ballots(client, app, participants=8)
+    await sign_in(client, boss.email, PASSWORD)
+    header = {"Accept-Language": lang}
+    paths = [
+        "/",
+        "/login",
+        "/register",
+        "/help/receipt",
+        f"/c/{slug}",
+        f"/c/{slug}/results",
+        f"/c/{slug}/committee",
+        "/c/lacigf-2017/agenda",
+        "/c/nope",
+    ]
+    skip = {"en": "Skip to content", "es": "Saltar al contenido"}
+    for path in paths:
+        page = await client.get(path, headers=header)
+        assert page.status_code == (404 if path == "/c/nope" else 200), path
+        assert html_lang(page.text) == lang
+        assert text_of(page.text, "a", class_="skip") == skip[lang], path
+    results = await client.get(f"/c/{slug}/results", headers=header)
+    expected = {"en": "Average rating", "es": "Calificación promedio"}[lang]
+    assert expected in text_of(results.text, "label", for_="method-mean")
+
+
+async def test_form_errors_are_translated(client: httpx.AsyncClient) -> None:
+    person = await register(client)
+    await client.get("/", headers={"Accept-Language": "es"})
+    client.headers["Accept-Language"] = "es"
+    wrong = await submit(client, "/login", "/login", {"email": person.email, "password": "x" * 12})
+    assert "Correo electrónico o contraseña incorrectos." in wrong.text
+    missing = await submit(client, "/login", "/login", {"email": "", "password": ""})
+    assert missing.status_code == 422
+    assert "Este campo es obligatorio." in text_of(missing.text, "ul", id="email-error")
+
+
+def test_the_spanish_catalogue_translates_every_message() -> None:
+    with (LOCALE_DIR / "messages.pot").open("rb") as f:
+        template = {m.id if isinstance(m.id, str) else m.id[0] for m in read_po(f) if m.id}
+    with (LOCALE_DIR / "es" / "LC_MESSAGES" / "messages.po").open("rb") as f:
+        catalogue = read_po(f, locale="es")
+    translated = {
+        (m.id if isinstance(m.id, str) else m.id[0])
+        for m in catalogue
+        if m.id
+        and m.string
+        and all(m.string if isinstance(m.string, tuple) else [m.string])
+        and not m.fuzzy
+    }
+    assert template <= translated
+
+
+def test_accept_language_is_read_by_quality() -> None:
+    assert accepted_languages("es;q=0.5, en-GB;q=0.9, pt") == ["pt", "en", "es"]
+    assert accepted_languages("es;q=0, en") == ["en"]
+    assert accepted_languages("es;q=abc") == []
