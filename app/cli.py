@@ -1,12 +1,15 @@
 """The `consulta` command."""
 
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Annotated
 
 import typer
 import uvicorn
 from pydantic import ValidationError
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from app import demo as demo_data
 from app import migrate, scoring, seeding
@@ -32,35 +35,34 @@ audit_cli = typer.Typer(help="The audit log's hash chain.", no_args_is_help=True
 cli.add_typer(audit_cli, name="audit")
 
 
-def _seed(settings: Settings) -> list[str]:
+@contextmanager
+def unit_of_work(settings: Settings, *, write: bool = False) -> Iterator[Session]:
+    """One transaction on the configured database, for a command."""
     engine = make_engine(settings.database_url)
     try:
-        with transaction(make_sessionmaker(engine), write=True) as session:
-            return seeding.load_all(session, settings.seed_dir)
+        with transaction(make_sessionmaker(engine), write=write) as session:
+            yield session
     finally:
         engine.dispose()
+
+
+def _seed(settings: Settings) -> list[str]:
+    with unit_of_work(settings, write=True) as session:
+        return seeding.load_all(session, settings.seed_dir)
 
 
 def _create_admin(settings: Settings, email: str, password: str) -> Account:
-    engine = make_engine(settings.database_url)
-    try:
-        data = AdminCreate(email=email, password=password)
-        with transaction(make_sessionmaker(engine), write=True) as session:
-            return accounts.create(session, data=data, hasher=make_hasher(settings))
-    finally:
-        engine.dispose()
+    data = AdminCreate(email=email, password=password)
+    with unit_of_work(settings, write=True) as session:
+        return accounts.create(session, data=data, hasher=make_hasher(settings))
 
 
 def _bootstrap_admin(settings: Settings) -> str | None:
     """Creates the admin named in the environment when the database has no admin yet."""
     if not (settings.admin_email and settings.admin_password):
         return None
-    engine = make_engine(settings.database_url)
-    try:
-        with transaction(make_sessionmaker(engine)) as session:
-            has_admin = session.scalar(select(Account.id).where(Account.is_admin).limit(1))
-    finally:
-        engine.dispose()
+    with unit_of_work(settings) as session:
+        has_admin = session.scalar(select(Account.id).where(Account.is_admin).limit(1))
     if has_admin is not None:
         return None
     _create_admin(settings, settings.admin_email, settings.admin_password.get_secret_value())
@@ -188,45 +190,37 @@ def export_ballots(
 ) -> None:
     """Write a consultation's anonymised ballots.csv, the same bytes the API serves."""
     settings = get_settings()
-    engine = make_engine(settings.database_url)
-    try:
-        with transaction(make_sessionmaker(engine)) as session:
-            consultation = consultations.get_by_slug(session, slug)
-            if consultation is None:
-                typer.echo(f"Error: no consultation '{slug}'.", err=True)
-                raise typer.Exit(1)
-            for chunk in exports.ballots_csv(session, consultation):
-                output.write(chunk)
-    finally:
-        engine.dispose()
+    with unit_of_work(settings) as session:
+        consultation = consultations.get_by_slug(session, slug)
+        if consultation is None:
+            typer.echo(f"Error: no consultation '{slug}'.", err=True)
+            raise typer.Exit(1)
+        for chunk in exports.ballots_csv(session, consultation):
+            output.write(chunk)
 
 
 def _import_lines(
     settings: Settings, slug: str, lines: list[str], show_progress: bool
 ) -> imports.ImportReport:
     """Checks every row, then writes all of them in one transaction, or nothing."""
-    engine = make_engine(settings.database_url)
-    try:
-        with transaction(make_sessionmaker(engine), write=True) as session:
-            consultation = consultations.get_by_slug(session, slug)
-            if consultation is None:
-                raise imports.ImportRefused(f"no consultation '{slug}'")
-            secret = settings.secret_key.get_secret_value()
-            with typer.progressbar(
-                length=2 * max(1, len(lines) - 1), label="Importing", hidden=not show_progress
-            ) as bar:
-                report, ratings = imports.parse(
-                    session, consultation, lines, secret=secret, progress=bar.update
+    with unit_of_work(settings, write=True) as session:
+        consultation = consultations.get_by_slug(session, slug)
+        if consultation is None:
+            raise imports.ImportRefused(f"no consultation '{slug}'")
+        secret = settings.secret_key.get_secret_value()
+        with typer.progressbar(
+            length=2 * max(1, len(lines) - 1), label="Importing", hidden=not show_progress
+        ) as bar:
+            report, ratings = imports.parse(
+                session, consultation, lines, secret=secret, progress=bar.update
+            )
+            if report.ok:
+                report.new_participants = imports.write(
+                    session, consultation, ratings, progress=bar.update
                 )
-                if report.ok:
-                    report.new_participants = imports.write(
-                        session, consultation, ratings, progress=bar.update
-                    )
-                    imports.record(session, consultation, report)
-            if not report.ok:
-                session.rollback()
-    finally:
-        engine.dispose()
+                imports.record(session, consultation, report)
+        if not report.ok:
+            session.rollback()
     return report
 
 
@@ -269,15 +263,11 @@ def demo(
     demonstrations and benchmarks; its description says so. Never run by default."""
     settings = get_settings()
     migrate.upgrade(settings)
-    engine = make_engine(settings.database_url)
-    try:
-        with transaction(make_sessionmaker(engine), write=True) as session:
-            if consultations.get_by_slug(session, slug) is not None:
-                typer.echo(f"Error: the slug '{slug}' is taken.", err=True)
-                raise typer.Exit(1)
-            titles = demo_data.create_consultation(session, slug)
-    finally:
-        engine.dispose()
+    with unit_of_work(settings, write=True) as session:
+        if consultations.get_by_slug(session, slug) is not None:
+            typer.echo(f"Error: the slug '{slug}' is taken.", err=True)
+            raise typer.Exit(1)
+        titles = demo_data.create_consultation(session, slug)
     lines = list(demo_data.synthetic_csv(participants, titles, seed, 1, 5))
     report = _import_lines(settings, slug, lines, sys.stderr.isatty())
     typer.echo(
@@ -290,18 +280,14 @@ def audit_verify(slug: str) -> None:
     """Recompute a consultation's audit chain; name the first entry that was changed, inserted
     or removed (exit 1), or confirm it is intact."""
     settings = get_settings()
-    engine = make_engine(settings.database_url)
-    try:
-        with transaction(make_sessionmaker(engine)) as session:
-            consultation = consultations.get_by_slug(session, slug)
-            if consultation is None:
-                typer.echo(f"Error: no consultation '{slug}'.", err=True)
-                raise typer.Exit(2)
-            chain = audit.consultation_chain(consultation.id)
-            broken = audit.verify(session, chain)
-            _, total = audit.entries(session, consultation_id=consultation.id, limit=1, offset=0)
-    finally:
-        engine.dispose()
+    with unit_of_work(settings) as session:
+        consultation = consultations.get_by_slug(session, slug)
+        if consultation is None:
+            typer.echo(f"Error: no consultation '{slug}'.", err=True)
+            raise typer.Exit(2)
+        chain = audit.consultation_chain(consultation.id)
+        broken = audit.verify(session, chain)
+        _, total = audit.entries(session, consultation_id=consultation.id, limit=1, offset=0)
     if broken is not None:
         typer.echo(f"BROKEN: the chain of {slug} breaks at entry {broken}.", err=True)
         raise typer.Exit(1)
