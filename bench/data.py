@@ -2,6 +2,7 @@
 database allows (one executemany transaction on SQLite, COPY on PostgreSQL)."""
 
 import secrets
+import time
 
 from sqlalchemy import Engine, select, text
 
@@ -34,6 +35,13 @@ def create_consultation(engine: Engine, slug: str, topics: int) -> tuple[int, li
 
 def load(engine: Engine, slug: str, participants: int, topics: int, seed: int = 0) -> int:
     """Creates a closed consultation with synthetic ratings; returns the number of ratings."""
+    return load_timed(engine, slug, participants, topics, seed)[0]
+
+
+def load_timed(
+    engine: Engine, slug: str, participants: int, topics: int, seed: int = 0
+) -> tuple[int, float]:
+    """As `load`, and the seconds spent in the database load alone (not making the data)."""
     consultation_id, topic_ids = create_consultation(engine, slug, topics)
     with engine.begin() as connection:
         first = connection.execute(text("SELECT coalesce(max(id), 0) FROM participants")).scalar()
@@ -47,11 +55,12 @@ def load(engine: Engine, slug: str, participants: int, topics: int, seed: int = 
         (first + 1 + p, consultation_id, group, secrets.token_hex(16))
         for p, group in groups.items()
     ]
+    started = time.perf_counter()
     if engine.dialect.name == "postgresql":
         _copy(engine, people, rows)
     else:
         _executemany(engine, people, rows)
-    return len(rows)
+    return len(rows), time.perf_counter() - started
 
 
 def _executemany(

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, make_url, text
 
-from bench import ranking, server
+from bench import imports, ranking, server
 
 RESULTS = Path(__file__).with_name("RESULTS.md")
 
@@ -78,6 +78,9 @@ def main() -> None:
         with sqlite_database() if name == "SQLite" else postgres_database(pg) as url:
             log(f"{name}: rankings")
             lines += ranking.report(name, ranking.run(url, sizes, args.repeat, log))
+        with sqlite_database() if name == "SQLite" else postgres_database(pg) as url:
+            log(f"{name}: bulk import")
+            lines += imports.report(name, imports.run(url, sizes[-1][0] // 5, log))
     RESULTS.write_text("\n".join(lines) + "\n")
     log(f"wrote {RESULTS}")
 
