@@ -66,3 +66,44 @@ def served(
         process.wait(timeout=30)
         if process.stdout is not None:
             process.stdout.close()
+
+
+ADMIN_EMAIL = "boss@example.org"
+ADMIN_PASSWORD = "correct horse battery"
+ADMIN_ENV = {"CONSULTA_ADMIN_EMAIL": ADMIN_EMAIL, "CONSULTA_ADMIN_PASSWORD": ADMIN_PASSWORD}
+
+
+def bearer(http: httpx.Client, email: str, password: str = ADMIN_PASSWORD) -> dict[str, str]:
+    response = http.post("/api/v1/auth/token", data={"username": email, "password": password})
+    assert response.status_code == 200, response.text
+    return {"Authorization": f"Bearer {response.json()['access_token']}"}
+
+
+def open_consultation(
+    http: httpx.Client, slug: str, *, topics: int, voters: int
+) -> tuple[list[int], dict[int, dict[str, str]]]:
+    """Over the API of a served process started with ADMIN_ENV: an open consultation with
+    `topics` topics and `voters` signed-in participants (account id -> auth headers)."""
+    api = "/api/v1/consultations"
+    boss = bearer(http, ADMIN_EMAIL)
+    body = {"slug": slug, "title": slug, "forum": "F", "edition": "1"}
+    assert http.post(api, json=body, headers=boss).status_code == 201
+    topic_ids = []
+    for i in range(topics):
+        created = http.post(f"{api}/{slug}/topics", json={"title": f"T{i}"}, headers=boss)
+        topic_ids.append(created.json()["id"])
+    assert http.post(f"{api}/{slug}/open", headers=boss).status_code == 200
+    participants = {}
+    for i in range(voters):
+        email = f"{slug}-{i}@example.org"
+        account = {
+            "email": email,
+            "password": ADMIN_PASSWORD,
+            "display_name": f"Voter {i}",
+            "stakeholder_group": "civil_society",
+            "country": "PA",
+        }
+        created = http.post("/api/v1/accounts", json=account)
+        assert created.status_code == 201, created.text
+        participants[created.json()["id"]] = bearer(http, email)
+    return topic_ids, participants

@@ -16,19 +16,24 @@ from sqlalchemy import select
 
 from app.db import make_engine, make_sessionmaker
 from app.models import Consultation, Participant, Rating, Topic
-from tests.actors import PASSWORD
-from tests.processes import CHEAP_HASHING, CONSULTA, free_port, wait_until_up
+from tests.processes import (
+    ADMIN_ENV,
+    CHEAP_HASHING,
+    CONSULTA,
+    free_port,
+    open_consultation,
+    wait_until_up,
+)
 
 API = "/api/v1"
 VOTERS, TOPICS = 12, 5
-ADMIN = {"CONSULTA_ADMIN_EMAIL": "boss@example.org", "CONSULTA_ADMIN_PASSWORD": PASSWORD}
 
 
 def start(database_url: str, port: int, workdir: Path) -> subprocess.Popen[bytes]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("CONSULTA_")}
     env |= (
         CHEAP_HASHING
-        | ADMIN
+        | ADMIN_ENV
         | {
             "CONSULTA_DATABASE_URL": database_url,
             "CONSULTA_SECRET_KEY": "durability-test-secret",
@@ -45,12 +50,6 @@ def start(database_url: str, port: int, workdir: Path) -> subprocess.Popen[bytes
     )
     wait_until_up(f"http://127.0.0.1:{port}/healthz", process)
     return process
-
-
-def token(http: httpx.Client, email: str) -> dict[str, str]:
-    response = http.post(f"{API}/auth/token", data={"username": email, "password": PASSWORD})
-    assert response.status_code == 200, response.text
-    return {"Authorization": f"Bearer {response.json()['access_token']}"}
 
 
 def state(database_url: str) -> tuple[dict[tuple[int, int], int], list[tuple[object, ...]]]:
@@ -76,28 +75,7 @@ def test_acknowledged_writes_survive_sigkill(tmp_path: Path, database_url: str) 
     base = f"http://127.0.0.1:{port}"
     server = start(database_url, port, tmp_path)
     http = httpx.Client(base_url=base, timeout=30)
-    boss = token(http, "boss@example.org")
-    body = {"slug": "durable", "title": "Durable", "forum": "F", "edition": "1"}
-    assert http.post(f"{API}/consultations", json=body, headers=boss).status_code == 201
-    topics = [
-        http.post(
-            f"{API}/consultations/durable/topics", json={"title": f"T{i}"}, headers=boss
-        ).json()["id"]
-        for i in range(TOPICS)
-    ]
-    assert http.post(f"{API}/consultations/durable/open", headers=boss).status_code == 200
-    voters: dict[int, dict[str, str]] = {}
-    for i in range(VOTERS):
-        account = {
-            "email": f"d{i}@example.org",
-            "password": PASSWORD,
-            "display_name": f"D{i}",
-            "stakeholder_group": "government",
-            "country": "PA",
-        }
-        created = http.post(f"{API}/accounts", json=account)
-        assert created.status_code == 201, created.text
-        voters[created.json()["id"]] = token(http, str(account["email"]))
+    topics, voters = open_consultation(http, "durable", topics=TOPICS, voters=VOTERS)
     http.close()
     _, before = state(database_url)
 

@@ -12,47 +12,18 @@ from sqlalchemy import select
 
 from app.db import make_engine, make_sessionmaker
 from app.models import Participant, Rating
-from tests.actors import PASSWORD
-from tests.processes import CHEAP_HASHING, served
+from tests.processes import ADMIN_ENV, CHEAP_HASHING, open_consultation, served
 
 API = "/api/v1"
 VOTERS, TOPICS, THREADS, WRITES = 10, 4, 16, 30
-ADMIN = {"CONSULTA_ADMIN_EMAIL": "boss@example.org", "CONSULTA_ADMIN_PASSWORD": PASSWORD}
-
-
-def token(http: httpx.Client, email: str) -> dict[str, str]:
-    response = http.post(f"{API}/auth/token", data={"username": email, "password": PASSWORD})
-    assert response.status_code == 200, response.text
-    return {"Authorization": f"Bearer {response.json()['access_token']}"}
 
 
 def test_concurrent_ballot_writes_lose_and_duplicate_nothing(
     tmp_path: Path, database_url: str
 ) -> None:
-    with served(tmp_path, database_url, workers=2, env=CHEAP_HASHING | ADMIN) as (base, _):
+    with served(tmp_path, database_url, workers=2, env=CHEAP_HASHING | ADMIN_ENV) as (base, _):
         http = httpx.Client(base_url=base, timeout=30)
-        boss = token(http, "boss@example.org")
-        body = {"slug": "race", "title": "Race", "forum": "F", "edition": "1"}
-        assert http.post(f"{API}/consultations", json=body, headers=boss).status_code == 201
-        topics = [
-            http.post(
-                f"{API}/consultations/race/topics", json={"title": f"T{i}"}, headers=boss
-            ).json()["id"]
-            for i in range(TOPICS)
-        ]
-        assert http.post(f"{API}/consultations/race/open", headers=boss).status_code == 200
-        voters = {}
-        for i in range(VOTERS):
-            email = f"v{i}@example.org"
-            account = {
-                "email": email,
-                "password": PASSWORD,
-                "display_name": f"V{i}",
-                "stakeholder_group": "civil_society",
-                "country": "PA",
-            }
-            voter_id = http.post(f"{API}/accounts", json=account).json()["id"]
-            voters[voter_id] = token(http, email)
+        topics, voters = open_consultation(http, "race", topics=TOPICS, voters=VOTERS)
 
         acked: dict[tuple[int, int], set[int]] = defaultdict(set)
         statuses: list[int] = []
