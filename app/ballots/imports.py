@@ -23,7 +23,7 @@ from app.ballots.models import Participant, Rating
 from app.ballots.service import ballot_key
 from app.consultations.models import Consultation, Topic
 from app.db import dialect_insert, utcnow
-from app.results.models import TallyVersion
+from app.results import tally
 from app.vocabulary import ConsultationState, StakeholderGroup
 
 BY_EMAIL = ("email", "topic", "score")
@@ -230,7 +230,7 @@ def write(
         .where(Participant.consultation_id == consultation.id, ~Participant.active, has_rating)
         .values(active=True)
     )
-    _bump(session, consultation.id)
+    tally.bump(session, consultation.id)
     return len(fresh)
 
 
@@ -266,17 +266,6 @@ def _upsert_ratings(
         )
         if progress:
             progress(min(BATCH, len(rows) - start))
-
-
-def _bump(session: Session, consultation_id: int) -> None:
-    insert = dialect_insert(session)
-    statement = insert(TallyVersion).values(consultation_id=consultation_id, version=1)
-    session.execute(
-        statement.on_conflict_do_update(
-            index_elements=[TallyVersion.consultation_id],
-            set_={"version": TallyVersion.version + 1},
-        )
-    )
 
 
 def record(session: Session, consultation: Consultation, report: ImportReport) -> None:

@@ -21,7 +21,7 @@ from app.consultations import lifecycle
 from app.consultations.models import Consultation, Topic
 from app.db import utcnow
 from app.errors import Conflict, Invalid, NotFound
-from app.results.models import TallyVersion
+from app.results import tally
 from app.vocabulary import ConsultationState
 
 
@@ -80,7 +80,6 @@ class Upserts:
 
     join: Insert
     rate: Insert
-    bump: Insert
 
 
 @lru_cache(maxsize=2)
@@ -88,7 +87,6 @@ def upserts(dialect: str) -> Upserts:
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     people = cast(Table, Participant.__table__)
     ratings = cast(Table, Rating.__table__)
-    versions = cast(Table, TallyVersion.__table__)
     rate = insert(ratings)
     return Upserts(
         join=insert(people)
@@ -100,10 +98,6 @@ def upserts(dialect: str) -> Upserts:
         rate=rate.on_conflict_do_update(
             index_elements=[ratings.c.participant_id, ratings.c.topic_id],
             set_={"score": rate.excluded.score, "updated_at": rate.excluded.updated_at},
-        ),
-        bump=insert(versions).on_conflict_do_update(
-            index_elements=[versions.c.consultation_id],
-            set_={"version": versions.c.version + 1},
         ),
     )
 
@@ -143,12 +137,6 @@ def _join(
     return row.id, row.stakeholder_group
 
 
-def _bump_tally_version(session: Session, consultation_id: int) -> None:
-    """Invalidates every cached result of the consultation, in the writing transaction."""
-    connection, statements = _statements(session)
-    connection.execute(statements.bump, {"consultation_id": consultation_id, "version": 1})
-
-
 def _upsert(
     session: Session,
     consultation: Consultation,
@@ -172,7 +160,7 @@ def _upsert(
             for topic_id, score in scores
         ],
     )
-    _bump_tally_version(session, consultation.id)
+    tally.bump(session, consultation.id)
     return now
 
 
@@ -227,7 +215,7 @@ def replace(
     session.execute(
         delete(Rating).where(Rating.participant_id == participant[0], Rating.topic_id.not_in(kept))
     )
-    _bump_tally_version(session, consultation.id)
+    tally.bump(session, consultation.id)
     if ratings:
         _upsert(session, consultation, participant, [(r.topic_id, r.score) for r in ratings])
     return read(session, consultation=consultation, account=account, secret=secret)
@@ -253,4 +241,4 @@ def withdraw(
     session.execute(
         update(Participant).where(Participant.id == participant_id).values(active=remaining)
     )
-    _bump_tally_version(session, consultation.id)
+    tally.bump(session, consultation.id)

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session, aliased
 
 from app.ballots.models import Participant, Rating
 from app.consultations.models import Consultation, Topic
-from app.results.models import TallyVersion
+from app.results import tally
 from app.scoring import OTHER, RatingMatrix, Scale, Tallies, TopicRef
 
 STREAM_ROWS = 10_000
@@ -29,10 +29,7 @@ def topic_refs(session: Session, consultation: Consultation) -> list[TopicRef]:
 
 
 def tally_version(session: Session, consultation_id: int) -> int:
-    version = session.scalar(
-        select(TallyVersion.version).where(TallyVersion.consultation_id == consultation_id)
-    )
-    return version or 0
+    return tally.current(session, consultation_id)
 
 
 def histograms(session: Session, consultation: Consultation) -> dict[tuple[int, str], list[int]]:

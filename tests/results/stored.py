@@ -8,7 +8,8 @@ from fastapi import FastAPI
 from sqlalchemy import insert, select
 
 from app.db import transaction
-from app.models import Consultation, Participant, Rating, TallyVersion, Topic
+from app.models import Consultation, Participant, Rating, Topic
+from app.results import tally
 from app.scoring import Rating as Row
 
 GROUPS = ("government", "private_sector", "civil_society", "technical_community", "academia")
@@ -56,11 +57,7 @@ def store(app: FastAPI, slug: str, rows: Sequence[Row]) -> None:
                 for k, g, t, s in rows
             ],
         )
-        version = session.get(TallyVersion, consultation.id)
-        if version is None:
-            session.add(TallyVersion(consultation_id=consultation.id, version=1))
-        else:
-            version.version += 1
+        tally.bump(session, consultation.id)
 
 
 def topic_ids(app: FastAPI, slug: str) -> list[int]:

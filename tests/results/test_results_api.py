@@ -11,8 +11,8 @@ from fastapi import FastAPI
 from sqlalchemy import select
 
 from app.main import create_app
-from app.models import AuditEntry
-from app.results import offline
+from app.models import AuditEntry, Consultation, TallyVersion
+from app.results import offline, tally
 from app.scoring import METHODS, Scale
 from tests.actors import API, Actor, add_topics, admin, create_consultation, move, register
 from tests.results.stored import random_ballots, store, topic_ids
@@ -233,3 +233,22 @@ async def test_the_2017_edition_has_an_empty_ranking(client: httpx.AsyncClient) 
     assert ranking["participants"] == 0
     assert all(e["score"] is None and e["rank"] is None for e in ranking["entries"])
     assert len(ranking["entries"]) == 6
+
+
+async def test_every_ballot_write_moves_the_tally_version(
+    client: httpx.AsyncClient, app: FastAPI
+) -> None:
+    boss = await admin(client, app)
+    slug = str((await create_consultation(client, boss))["slug"])
+    topics = await add_topics(client, boss, slug, ["A", "B"])
+    await move(client, boss, slug, "open")
+    voter = await register(client)
+    url = f"{API}/consultations/{slug}/ballot"
+    await client.put(f"{url}/{topics[0]}", json={"score": 3}, headers=voter.headers)
+    await client.put(f"{url}/{topics[1]}", json={"score": 4}, headers=voter.headers)
+    await client.delete(f"{url}/{topics[0]}", headers=voter.headers)
+    with app.state.sessions() as session:
+        consultation_id = session.scalar(select(Consultation.id).where(Consultation.slug == slug))
+        assert consultation_id is not None
+        assert tally.current(session, consultation_id) == 3
+        assert session.get(TallyVersion, consultation_id) is not None
