@@ -21,6 +21,7 @@ from app.auth.schemas import AdminCreate
 from app.ballots import imports
 from app.config import Settings, UnsafeSettings, get_settings
 from app.consultations import service as consultations
+from app.consultations.models import Consultation
 from app.db import make_engine, make_sessionmaker, transaction
 from app.errors import DomainError
 from app.results import exports, offline
@@ -44,6 +45,14 @@ def unit_of_work(settings: Settings, *, write: bool = False) -> Iterator[Session
             yield session
     finally:
         engine.dispose()
+
+
+def _consultation_or_exit(session: Session, slug: str, code: int) -> Consultation:
+    consultation = consultations.get_by_slug(session, slug)
+    if consultation is None:
+        typer.echo(f"Error: no consultation '{slug}'.", err=True)
+        raise typer.Exit(code)
+    return consultation
 
 
 def _seed(settings: Settings) -> list[str]:
@@ -191,10 +200,7 @@ def export_ballots(
     """Write a consultation's anonymised ballots.csv, the same bytes the API serves."""
     settings = get_settings()
     with unit_of_work(settings) as session:
-        consultation = consultations.get_by_slug(session, slug)
-        if consultation is None:
-            typer.echo(f"Error: no consultation '{slug}'.", err=True)
-            raise typer.Exit(1)
+        consultation = _consultation_or_exit(session, slug, 1)
         for chunk in exports.ballots_csv(session, consultation):
             output.write(chunk)
 
@@ -281,10 +287,7 @@ def audit_verify(slug: str) -> None:
     or removed (exit 1), or confirm it is intact."""
     settings = get_settings()
     with unit_of_work(settings) as session:
-        consultation = consultations.get_by_slug(session, slug)
-        if consultation is None:
-            typer.echo(f"Error: no consultation '{slug}'.", err=True)
-            raise typer.Exit(2)
+        consultation = _consultation_or_exit(session, slug, 2)
         chain = audit.consultation_chain(consultation.id)
         broken = audit.verify(session, chain)
         _, total = audit.entries(session, consultation_id=consultation.id, limit=1, offset=0)
