@@ -17,7 +17,8 @@ T = TypeVar("T")
 PathId = Annotated[int, Path(le=MAX_ID)]  # an id in the path; larger than any id is 422
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
+    # async: a plain function would cost every request that uses it a threadpool hop
     settings: Settings = request.app.state.settings
     return settings
 

@@ -4,11 +4,24 @@ from sqlalchemy.orm import Session
 from app.auth.dependencies import BearerToken
 from app.ballots import service
 from app.ballots.schemas import BallotIn, BallotPublic, RatingPublic, Score
+from app.ballots.writer import BallotWriter, Job, Rate, Replace, Written
 from app.consultations.dependencies import ParticipatingConsultation, participant_access
 from app.deps import PathId, SessionDep, SettingsDep, in_one_write
 from app.openapi import problems
 
 router = APIRouter(prefix="/consultations/{slug}/ballot", tags=["ballots"])
+
+
+async def grouped_write(request: Request, token: str | None, job: Job) -> Written | None:
+    """The ordinary write, grouped with others into one transaction (app.ballots.writer);
+    None when the general path must take it."""
+    if token is None:
+        return None
+    writer: BallotWriter = request.app.state.ballot_writer
+    written = await writer.write(job)
+    if written is not None:
+        request.state.account_id = written.account_id  # for the access log
+    return written
 
 
 @router.get("", responses=problems(401, 404, 422))
@@ -29,6 +42,16 @@ async def replace_ballot(
     slug: str, data: BallotIn, request: Request, token: BearerToken, settings: SettingsDep
 ) -> BallotPublic:
     """Replace your whole ballot, all or nothing; topics left out are no longer rated."""
+    scores = [(r.topic_id, r.score) for r in data.ratings]
+    written = await grouped_write(request, token, Replace(token or "", slug, scores))
+    if written is not None:
+        return BallotPublic(
+            ballot_key=written.ballot_key,
+            ratings=[
+                RatingPublic(topic_id=topic_id, score=score, updated_at=written.updated_at)
+                for topic_id, score in sorted(scores)
+            ],
+        )
 
     def work(session: Session) -> BallotPublic:
         access = participant_access(request, session, slug, token)
@@ -53,6 +76,9 @@ async def rate_topic(
     settings: SettingsDep,
 ) -> RatingPublic:
     """Set your rating of one topic."""
+    written = await grouped_write(request, token, Rate(token or "", slug, topic_id, data.score))
+    if written is not None:
+        return RatingPublic(topic_id=topic_id, score=data.score, updated_at=written.updated_at)
 
     def work(session: Session) -> RatingPublic:
         access = participant_access(request, session, slug, token)
