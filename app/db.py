@@ -1,5 +1,6 @@
 """Engine, sessions and the declarative Base shared by every domain's models."""
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -99,6 +100,12 @@ def transaction(sessions: sessionmaker[Session], *, write: bool = False) -> Iter
         except BaseException:
             session.rollback()
             raise
+
+
+def driver_sql(sql: str, dialect: str) -> str:
+    """SQL with :name parameters, made ready for the driver itself (hot paths that skip
+    SQLAlchemy's per-statement work): sqlite3 takes :name, psycopg %(name)s."""
+    return sql if dialect == "sqlite" else re.sub(r":(\w+)", r"%(\1)s", sql)
 
 
 def dialect_insert(session: Session) -> Any:

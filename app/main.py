@@ -85,4 +85,3 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(router, prefix=API)
     install_pages(app)
     return app
-

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import URL, Executable, create_engine, make_url, text
+from sqlalchemy import URL, Executable, Row, create_engine, make_url, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from app import migrate
@@ -122,3 +122,17 @@ class Reader:
     def scalars(self, statement: Executable) -> list[Any]:
         with self.sessions() as session:
             return list(session.scalars(statement))
+
+    def rows(self, statement: Executable) -> list[Row[Any]]:
+        with self.sessions() as session:
+            return list(session.execute(statement))
+
+    @property
+    def dialect(self) -> str:
+        return self.sessions.kw["bind"].dialect.name  # type: ignore[no-any-return]
+
+    def ddl(self, sql: str) -> None:
+        """Changes the schema under the app, e.g. a trigger that makes a write fail."""
+        with self.sessions() as session:
+            session.execute(text(sql))
+            session.commit()

@@ -19,7 +19,6 @@ group is rolled back and each of its writes takes the general path.
 
 import asyncio
 import logging
-import re
 from collections.abc import Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass
@@ -31,7 +30,7 @@ from sqlalchemy import Engine
 
 from app.auth.tokens import token_hash
 from app.ballots.service import ballot_key
-from app.db import utcnow
+from app.db import driver_sql, utcnow
 
 log = logging.getLogger(__name__)
 MAX_GROUP = 500  # writes per transaction: bounds how long one group holds the write lock
@@ -113,9 +112,8 @@ class BallotWriter:
         self._secret = secret
         self._sqlite_writer = sqlite_writer
         self._sqlite = engine.dialect.name == "sqlite"
-        # Written for SQLite's named style; psycopg's is %(name)s.
         self._sql = {
-            name: sql if self._sqlite else re.sub(r":(\w+)", r"%(\1)s", sql)
+            name: driver_sql(sql, engine.dialect.name)
             for name, sql in {
                 "caller": CALLER,
                 "topics": TOPICS,

@@ -2,17 +2,25 @@
 statistics. Ratings are never loaded one object per row to rank them."""
 
 from collections.abc import Iterable, Iterator
+from itertools import chain
 
 import numpy as np
 from sqlalchemy import String, case, cast, func, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
 from app.ballots.models import Participant, Rating
 from app.consultations.models import Consultation, Topic
+from app.db import driver_sql
 from app.results import tally
 from app.scoring import OTHER, RatingMatrix, Scale, Tallies, TopicRef
 
 STREAM_ROWS = 10_000
+PARTICIPANT_ORDER = """
+SELECT r.participant_id, r.topic_id, r.score
+FROM participants p JOIN ratings r ON r.participant_id = p.id
+WHERE p.consultation_id = :consultation_id
+ORDER BY r.participant_id
+"""
 
 
 def scale_of(consultation: Consultation) -> Scale:
@@ -94,15 +102,55 @@ def profiles(session: Session, consultation_id: int) -> list[tuple[int, int, int
 
 
 def pairwise(session: Session, consultation_id: int) -> dict[tuple[int, int], int]:
-    """For schulze: d[a][b], participants who rated both and a strictly higher (a self-join)."""
-    a, b = aliased(Rating), aliased(Rating)
-    rows = session.execute(
-        select(a.topic_id, b.topic_id, func.count())
-        .join(b, (b.participant_id == a.participant_id) & (b.score < a.score))
-        .where(a.consultation_id == consultation_id)
-        .group_by(a.topic_id, b.topic_id)
+    """For schulze: d[a][b], participants who rated both and a strictly higher.
+
+    One scan of the ratings in participant order, counted a block of participants at a time
+    with numpy, so memory stays flat however many ratings there are. It reads each rating
+    once where a self-join pairs every two ratings of a participant: faster on both databases
+    (bench/RESULTS.md)."""
+    ids = np.array(
+        sorted(session.scalars(select(Topic.id).where(Topic.consultation_id == consultation_id))),
+        dtype=np.int64,
     )
-    return {(x, y): count for x, y, count in rows}
+    counts = np.zeros((len(ids), len(ids)), dtype=np.int64)
+    # Plain integers, read straight from the driver (SQLAlchemy's per-row work would double
+    # the time), through a server-side cursor on PostgreSQL.
+    connection = session.connection()
+    dialect = connection.dialect.name
+    cursor = connection.connection.cursor(*(["pairwise"] if dialect == "postgresql" else []))
+    try:
+        cursor.execute(driver_sql(PARTICIPANT_ORDER, dialect), {"consultation_id": consultation_id})
+        carry = np.empty((0, 3), dtype=np.int64)
+        while part := cursor.fetchmany(STREAM_ROWS):
+            flat = np.fromiter(chain.from_iterable(part), dtype=np.int64, count=3 * len(part))
+            block = np.concatenate([carry, flat.reshape(-1, 3)])
+            # The last participant's ratings may go on in the next part.
+            cut = int(np.searchsorted(block[:, 0], block[-1, 0]))
+            carry = block[cut:]
+            counts += _preferences(block[:cut], ids)
+        counts += _preferences(carry, ids)
+    finally:
+        cursor.close()
+    return {
+        (int(ids[a]), int(ids[b])): int(counts[a, b])
+        for a, b in zip(*np.nonzero(counts), strict=True)
+    }
+
+
+def _preferences(block: np.ndarray, ids: np.ndarray) -> np.ndarray:
+    """Pairwise counts over rows (participant, topic, score) sorted by participant."""
+    if len(block) == 0:
+        return np.zeros((len(ids), len(ids)), dtype=np.int64)
+    people = block[:, 0]
+    row = np.concatenate([[0], np.cumsum(people[1:] != people[:-1])])
+    column = np.searchsorted(ids, block[:, 1])
+    scores = np.zeros((int(row[-1]) + 1, len(ids)), dtype=np.int64)
+    rated = np.zeros(scores.shape, dtype=np.bool_)
+    scores[row, column] = block[:, 2]
+    rated[row, column] = True
+    higher = scores[:, :, None] > scores[:, None, :]
+    both = rated[:, :, None] & rated[:, None, :]
+    return np.asarray((higher & both).sum(axis=0))
 
 
 def tallies(

@@ -12,10 +12,16 @@ from tests.actors import add_topics, admin, create_consultation
 from tests.results.stored import random_ballots, store, topic_ids
 
 
+@pytest.mark.parametrize("part", [7, queries.STREAM_ROWS])  # 7: participants split across parts
 @pytest.mark.parametrize("seed", [1, 2, 3])
 async def test_sql_tallies_equal_the_per_row_reference(
-    client: httpx.AsyncClient, app: FastAPI, seed: int
+    client: httpx.AsyncClient,
+    app: FastAPI,
+    seed: int,
+    part: int,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    monkeypatch.setattr(queries, "STREAM_ROWS", part)
     boss = await admin(client, app)
     slug = str((await create_consultation(client, boss, scale_min=0, scale_max=6))["slug"])
     await add_topics(client, boss, slug, [f"Topic {i}" for i in range(7)])
