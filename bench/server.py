@@ -105,22 +105,46 @@ counter = 0
 request = function()
   counter = counter + 1
   local token = tokens[(counter %% #tokens) + 1]
-  local topic = topics[math.random(#topics)]
-  local body = '{"score":' .. math.random(1, 5) .. '}'
-  return wrk.format("PUT", "%(path)s" .. topic, {
-    ["Authorization"] = "Bearer " .. token, ["Content-Type"] = "application/json"}, body)
+  %(request)s
 end
 """
+# PUT /ballot/{topic_id}: one random topic, one random score.
+ONE_TOPIC = """local topic = topics[math.random(#topics)]
+  local body = '{"score":' .. math.random(1, 5) .. '}'
+  return wrk.format("PUT", "%(path)s/" .. topic, {
+    ["Authorization"] = "Bearer " .. token, ["Content-Type"] = "application/json"}, body)"""
+# PUT /ballot: every topic, random scores.
+WHOLE_BALLOT = """local parts = {}
+  for i, topic in ipairs(topics) do
+    parts[i] = '{"topic_id":' .. topic .. ',"score":' .. math.random(1, 5) .. '}'
+  end
+  local body = '{"ratings":[' .. table.concat(parts, ",") .. ']}'
+  return wrk.format("PUT", "%(path)s", {
+    ["Authorization"] = "Bearer " .. token, ["Content-Type"] = "application/json"}, body)"""
 
 
-def lua(folder: Path, name: str, path: str, tokens: list[str], topics: list[int]) -> Path:
+@dataclass(frozen=True)
+class Endpoint:
+    name: str
+    request: str  # Lua returning one request
+    app_path: str
+    noop_path: str
+
+
+ENDPOINTS = [
+    Endpoint("PUT /ballot/{topic_id}", ONE_TOPIC, "/api/v1/consultations/bench/ballot", "/noop"),
+    Endpoint("PUT /ballot", WHOLE_BALLOT, "/api/v1/consultations/bench/ballot", "/noop"),
+]
+
+
+def lua(folder: Path, name: str, request: str, tokens: list[str], topics: list[int]) -> Path:
     script = folder / f"{name}.lua"
     script.write_text(
         LUA
         % {
             "tokens": ",".join(f'"{t}"' for t in tokens),
             "topics": ",".join(str(t) for t in topics),
-            "path": path,
+            "request": request,
         }
     )
     return script
@@ -201,8 +225,8 @@ def environment(url: str) -> dict[str, str]:
 def run(url: str, repeat: int, log: Log) -> dict[str, object]:
     env = environment(url)
     app_port, noop_port = free_port(), free_port()
-    base = f"http://127.0.0.1:{app_port}"
-    results: dict[str, list[Load]] = {"noop": [], "ballot": []}
+    base, noop_base = f"http://127.0.0.1:{app_port}", f"http://127.0.0.1:{noop_port}"
+    loads: dict[str, dict[str, list[Load]]] = {e.name: {"noop": [], "app": []} for e in ENDPOINTS}
     with (
         tempfile.TemporaryDirectory() as folder,
         process(
@@ -220,61 +244,83 @@ def run(url: str, repeat: int, log: Log) -> dict[str, object]:
                 "warning",
             ],
             env,
-            f"http://127.0.0.1:{noop_port}/docs",
+            f"{noop_base}/docs",
         ),
     ):
         tokens, topics = arrange(base)
-        ballot = lua(Path(folder), "ballot", "/api/v1/consultations/bench/ballot/", tokens, topics)
-        noop = lua(Path(folder), "noop", "/noop/", tokens, topics)
-        for i in range(repeat):
-            results["noop"].append(wrk(f"http://127.0.0.1:{noop_port}", noop))
-            results["ballot"].append(wrk(base, ballot))
-            log(
-                f"  round {i + 1}: no-op {results['noop'][-1].rps:.0f} req/s, ballot {results['ballot'][-1].rps:.0f} req/s"
-            )
+        for n, endpoint in enumerate(ENDPOINTS):
+            scripts = {
+                side: lua(
+                    Path(folder),
+                    f"{side}{n}",
+                    endpoint.request % {"path": path},
+                    tokens,
+                    topics,
+                )
+                for side, path in (("noop", endpoint.noop_path), ("app", endpoint.app_path))
+            }
+            for i in range(repeat):
+                for side, target in (("noop", noop_base), ("app", base)):
+                    loads[endpoint.name][side].append(wrk(target, scripts[side]))
+                runs = loads[endpoint.name]
+                log(
+                    f"  {endpoint.name} round {i + 1}: no-op {runs['noop'][-1].rps:.0f} req/s, "
+                    f"consulta {runs['app'][-1].rps:.0f} req/s"
+                )
         ranking = cached_ranking_ms(base)
-    return {"loads": results, "ranking_ms": ranking}
+    return {"loads": loads, "ranking_ms": ranking}
+
+
+def _cell(values: list[float], fmt: str = "{:.0f}") -> str:
+    ordered = sorted(values)
+    return " / ".join(fmt.format(v) for v in (ordered[0], ordered[len(ordered) // 2], ordered[-1]))
+
+
+def _median(values: list[float]) -> float:
+    return sorted(values)[len(values) // 2]
+
+
+def _row(name: str, runs: list[Load]) -> str:
+    failures = sum(r.non_2xx + r.errors for r in runs)
+    return (
+        f"| {name} | {_cell([r.rps for r in runs])} | {_cell([r.p50_ms for r in runs], '{:.1f}')} "
+        f"| {_cell([r.p99_ms for r in runs], '{:.1f}')} | {failures} |"
+    )
 
 
 def report(backend: str, result: dict[str, object]) -> list[str]:
-    loads: dict[str, list[Load]] = result["loads"]  # type: ignore[assignment]
+    loads: dict[str, dict[str, list[Load]]] = result["loads"]  # type: ignore[assignment]
     ranking: list[float] = result["ranking_ms"]  # type: ignore[assignment]
-    noop, ballot = loads["noop"], loads["ballot"]
-
-    def cell(values: list[float], fmt: str = "{:.0f}") -> str:
-        ordered = sorted(values)
-        return " / ".join(
-            fmt.format(v) for v in (ordered[0], ordered[len(ordered) // 2], ordered[-1])
-        )
-
-    def median(values: list[float]) -> float:
-        return sorted(values)[len(values) // 2]
-
     target = 0.6 if backend == "SQLite" else 0.5
-    ratio = median([b.rps for b in ballot]) / median([n.rps for n in noop])
-    p99_ratio = median([b.p99_ms for b in ballot]) / median([n.p99_ms for n in noop])
-    failures = sum(b.non_2xx + b.errors for b in ballot)
-    return [
+    repeats = len(next(iter(loads.values()))["noop"])
+    lines = [
         f"### Write path on {backend}",
         "",
-        f"`PUT /ballot/{{topic_id}}` on `consulta serve` (1 worker) against a no-op `def` PUT "
-        f"endpoint with the same body model under uvicorn (1 worker); wrk, 2 threads, "
-        f"{CONNECTIONS} connections, {DURATION} s per run, {VOTERS} participants, {TOPICS} topics; "
-        f"min / median / max over {len(noop)} runs.",
+        f"Each endpoint on `consulta serve` (1 worker) against a no-op `def` endpoint with the "
+        f"same path shape and body model under uvicorn (1 worker, `bench/noop.py`); wrk, 2 "
+        f"threads, {CONNECTIONS} connections, {DURATION} s per run, {VOTERS} participants, "
+        f"{TOPICS} topics (the whole ballot rates all {TOPICS}); min / median / max over "
+        f"{repeats} runs.",
         "",
         "| endpoint | req/s | p50 (ms) | p99 (ms) | non-2xx + socket errors |",
         "| --- | ---: | ---: | ---: | ---: |",
-        f"| no-op | {cell([n.rps for n in noop])} | {cell([n.p50_ms for n in noop], '{:.1f}')} | "
-        f"{cell([n.p99_ms for n in noop], '{:.1f}')} | {sum(n.non_2xx + n.errors for n in noop)} |",
-        f"| ballot write | {cell([b.rps for b in ballot])} | "
-        f"{cell([b.p50_ms for b in ballot], '{:.1f}')} | {cell([b.p99_ms for b in ballot], '{:.1f}')} "
-        f"| {failures} |",
-        "",
-        f"Throughput ratio {ratio:.2f} (target {target}: {'met' if ratio >= target else '**not met**'}); "
-        f"p99 ratio {p99_ratio:.2f} (target under 2: {'met' if p99_ratio < 2 else '**not met**'}).",
-        "",
-        f"Cached `GET /ranking` (nothing changed since it was computed), {len(ranking)} sequential "
-        f"requests: p50 {median(ranking):.1f} ms, p99 {ranking[int(len(ranking) * 0.99) - 1]:.1f} ms "
-        f"(target under 10 ms).",
-        "",
     ]
+    verdicts = []
+    for name, runs in loads.items():
+        lines.append(_row(f"no-op for `{name}`", runs["noop"]))
+        lines.append(_row(f"`{name}`", runs["app"]))
+        ratio = _median([r.rps for r in runs["app"]]) / _median([r.rps for r in runs["noop"]])
+        p99 = _median([r.p99_ms for r in runs["app"]]) / _median([r.p99_ms for r in runs["noop"]])
+        verdicts.append(
+            f"- `{name}`: throughput ratio {ratio:.2f} (target {target}: "
+            f"{'met' if ratio >= target else '**not met**'}); p99 ratio {p99:.2f} (target under "
+            f"2: {'met' if p99 < 2 else '**not met**'})."
+        )
+    lines += ["", *verdicts, ""]
+    lines.append(
+        f"Cached `GET /ranking` (nothing changed since it was computed), {len(ranking)} "
+        f"sequential requests: p50 {_median(ranking):.1f} ms, p99 "
+        f"{ranking[int(len(ranking) * 0.99) - 1]:.1f} ms (target under 10 ms)."
+    )
+    lines.append("")
+    return lines

@@ -7,7 +7,8 @@ PostgreSQL a pipeline, so a group costs four round trips however many writes it 
 request is answered only after that COMMIT, so nothing acknowledged can be lost.
 
 A group runs in phases (look up every caller, then upsert every participant, then write
-every rating), so it takes at most one write per participant; a participant's second write
+every rating, then withdraw what whole ballots leave out), so it takes at most one write per
+participant; a participant's second write
 waits for the next group, and each participant's writes keep their order.
 
 Only the ordinary write is done here: a valid token, an open consultation, known topics and
@@ -61,7 +62,7 @@ VALUES (:participant_id, :topic_id, :consultation_id, :stakeholder_group, :score
 ON CONFLICT (participant_id, topic_id)
 DO UPDATE SET score = excluded.score, updated_at = excluded.updated_at
 """
-CLEAR = "DELETE FROM ratings WHERE participant_id = :participant_id"
+UNRATE = "DELETE FROM ratings WHERE participant_id = :participant_id AND topic_id = :topic_id"
 BUMP = """
 INSERT INTO tally_versions (consultation_id, version) VALUES (:consultation_id, 1)
 ON CONFLICT (consultation_id) DO UPDATE SET version = tally_versions.version + 1
@@ -119,7 +120,7 @@ class BallotWriter:
                 "topics": TOPICS,
                 "join": JOIN,
                 "rate": RATE,
-                "clear": CLEAR,
+                "unrate": UNRATE,
                 "bump": BUMP,
             }.items()
         }
@@ -229,11 +230,15 @@ class BallotWriter:
             )
             for _, job, (account_id, group, consultation_id, _, _) in accepted
         ]
-        ratings = []
+        ratings, left_out = [], []
         for (i, job, row), cursor in zip(accepted, joins, strict=True):
             participant_id, group, key = cursor.fetchone()
             if isinstance(job, Replace):
-                dbapi.execute(sql["clear"], {"participant_id": participant_id})
+                kept = {topic_id for topic_id, _ in job.scores}
+                left_out += [
+                    {"participant_id": participant_id, "topic_id": topic_id}
+                    for topic_id in known[row[2]] - kept
+                ]
             ratings += [
                 {
                     "participant_id": participant_id,
@@ -248,6 +253,8 @@ class BallotWriter:
             outcomes[i] = Written(account_id=row[0], ballot_key=key, updated_at=now)
         if ratings:
             dbapi.cursor().executemany(sql["rate"], ratings)
+        if left_out:
+            dbapi.cursor().executemany(sql["unrate"], left_out)
         for consultation_id in sorted({row[2] for _, _, row in accepted}):
             dbapi.execute(sql["bump"], {"consultation_id": consultation_id})
         return outcomes
