@@ -134,3 +134,17 @@ def test_acknowledged_writes_survive_sigkill(tmp_path: Path, database_url: str) 
     for key, score in acked.items():
         assert key in stored, f"an acknowledged write was lost: {key}"
         assert stored[key] in (score, in_flight.get(key))
+
+
+def test_sqlite_commits_survive_power_loss_not_only_crashes(tmp_path: Path) -> None:
+    """WAL with synchronous=FULL: each COMMIT is on disk before it is acknowledged."""
+    engine = make_engine(f"sqlite:///{tmp_path / 'pragmas.db'}")
+    try:
+        with engine.connect() as connection:
+            pragma = connection.exec_driver_sql
+            assert pragma("PRAGMA journal_mode").scalar() == "wal"
+            assert pragma("PRAGMA synchronous").scalar() == 2  # FULL
+            assert pragma("PRAGMA foreign_keys").scalar() == 1
+            assert pragma("PRAGMA busy_timeout").scalar() == 30_000
+    finally:
+        engine.dispose()

@@ -12,10 +12,10 @@ from app.openapi import problems
 router = APIRouter(prefix="/consultations/{slug}/ballot", tags=["ballots"])
 
 
-async def grouped_write(request: Request, token: str | None, job: Job) -> Written | None:
+async def grouped_write(request: Request, job: Job | None) -> Written | None:
     """The ordinary write, grouped with others into one transaction (app.ballots.writer);
-    None when the general path must take it."""
-    if token is None:
+    None when the general path must take it (anonymous callers always do)."""
+    if job is None:
         return None
     writer: BallotWriter = request.app.state.ballot_writer
     written = await writer.write(job)
@@ -43,7 +43,7 @@ async def replace_ballot(
 ) -> BallotPublic:
     """Replace your whole ballot, all or nothing; topics left out are no longer rated."""
     scores = [(r.topic_id, r.score) for r in data.ratings]
-    written = await grouped_write(request, token, Replace(token or "", slug, scores))
+    written = await grouped_write(request, Replace(token, slug, scores) if token else None)
     if written is not None:
         return BallotPublic(
             ballot_key=written.ballot_key,
@@ -76,7 +76,9 @@ async def rate_topic(
     settings: SettingsDep,
 ) -> RatingPublic:
     """Set your rating of one topic."""
-    written = await grouped_write(request, token, Rate(token or "", slug, topic_id, data.score))
+    written = await grouped_write(
+        request, Rate(token, slug, topic_id, data.score) if token else None
+    )
     if written is not None:
         return RatingPublic(topic_id=topic_id, score=data.score, updated_at=written.updated_at)
 
