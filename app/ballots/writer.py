@@ -3,13 +3,13 @@
 Each process has one BallotWriter. A request queues its write and awaits the outcome; one
 flush task takes everything queued and runs it as one transaction on one connection with
 plain driver SQL: one thread hop, one BEGIN and one COMMIT for the group, no ORM, and on
-PostgreSQL a pipeline, so a group costs four round trips however many writes it holds. Each
+PostgreSQL a pipeline, so a group costs three round trips however many writes it holds. Each
 request is answered only after that COMMIT, so nothing acknowledged can be lost.
 
 A group runs in phases (look up every caller, then upsert every participant, then write
 every rating, then withdraw what whole ballots leave out), so it takes at most one write per
-participant; a participant's second write
-waits for the next group, and each participant's writes keep their order.
+participant: a participant's second write waits for the next group, and each participant's
+writes keep their order.
 
 Only the ordinary write is done here: a valid token, an open consultation, known topics and
 scores on the scale. For anything else the outcome is None and the caller takes the general
@@ -59,6 +59,20 @@ RATE = """
 INSERT INTO ratings
     (participant_id, topic_id, consultation_id, stakeholder_group, score, updated_at)
 VALUES (:participant_id, :topic_id, :consultation_id, :stakeholder_group, :score, :now)
+ON CONFLICT (participant_id, topic_id)
+DO UPDATE SET score = excluded.score, updated_at = excluded.updated_at
+"""
+# PostgreSQL: the group's ratings as one statement over arrays, instead of a statement per
+# rating (which cost a quarter of the write path's time there).
+RATE_ARRAYS = """
+INSERT INTO ratings
+    (participant_id, topic_id, consultation_id, stakeholder_group, score, updated_at)
+SELECT r.participant_id, r.topic_id, r.consultation_id, r.stakeholder_group, r.score, :now
+FROM unnest(
+    CAST(:participant_id AS integer[]), CAST(:topic_id AS integer[]),
+    CAST(:consultation_id AS integer[]), CAST(:stakeholder_group AS text[]),
+    CAST(:score AS integer[])
+) AS r(participant_id, topic_id, consultation_id, stakeholder_group, score)
 ON CONFLICT (participant_id, topic_id)
 DO UPDATE SET score = excluded.score, updated_at = excluded.updated_at
 """
@@ -119,11 +133,14 @@ class BallotWriter:
                 "caller": CALLER,
                 "topics": TOPICS,
                 "join": JOIN,
-                "rate": RATE,
+                "rate": RATE if self._sqlite else RATE_ARRAYS,
                 "unrate": UNRATE,
                 "bump": BUMP,
             }.items()
         }
+        # Topics change only while a consultation is a draft, and one that has been open never
+        # is again (app.consultations.lifecycle): an open consultation's topics are read once.
+        self._topics: dict[int, frozenset[int]] = {}
         self._queue: list[Queued] = []
         self._flusher: asyncio.Task[None] | None = None
 
@@ -164,15 +181,18 @@ class BallotWriter:
             return await anyio.to_thread.run_sync(self._run, jobs)
 
     def _run(self, jobs: list[Job]) -> list[Outcome]:
-        connection = self._engine.raw_connection()
+        connection = None
         try:
+            connection = self._engine.raw_connection()
             return self._transaction(connection.driver_connection, jobs)
         except Exception:
             log.warning("a group of %d ballot writes failed; each is retried alone", len(jobs))
-            connection.invalidate()
+            if connection is not None:
+                connection.invalidate()
             return [None] * len(jobs)
         finally:
-            connection.close()
+            if connection is not None:
+                connection.close()
 
     def _transaction(self, dbapi: Any, jobs: list[Job]) -> list[Outcome]:
         try:
@@ -198,9 +218,10 @@ class BallotWriter:
             for j in jobs
         ]
         found = [cursor.fetchone() for cursor in callers]
-        consultations = {row[2] for row in found if row is not None}
-        topics = {c: dbapi.execute(sql["topics"], {"consultation_id": c}) for c in consultations}
-        known = {c: {row[0] for row in cursor} for c, cursor in topics.items()}
+        unread = {row[2] for row in found if row is not None} - self._topics.keys()
+        topics = {c: dbapi.execute(sql["topics"], {"consultation_id": c}) for c in unread}
+        self._topics |= {c: frozenset(row[0] for row in cursor) for c, cursor in topics.items()}
+        known = self._topics
 
         outcomes: list[Outcome] = [None] * len(jobs)
         accepted: list[tuple[int, Job, Any]] = []
@@ -230,7 +251,8 @@ class BallotWriter:
             )
             for _, job, (account_id, group, consultation_id, _, _) in accepted
         ]
-        ratings, left_out = [], []
+        ratings: list[tuple[int, int, int, str, int]] = []
+        left_out = []
         for (i, job, row), cursor in zip(accepted, joins, strict=True):
             participant_id, group, key = cursor.fetchone()
             if isinstance(job, Replace):
@@ -240,31 +262,35 @@ class BallotWriter:
                     for topic_id in known[row[2]] - kept
                 ]
             ratings += [
-                {
-                    "participant_id": participant_id,
-                    "topic_id": topic_id,
-                    "consultation_id": row[2],
-                    "stakeholder_group": group,
-                    "score": score,
-                    "now": at,
-                }
-                for topic_id, score in _scores(job)
+                (participant_id, topic_id, row[2], group, score) for topic_id, score in _scores(job)
             ]
             outcomes[i] = Written(account_id=row[0], ballot_key=key, updated_at=now)
         if ratings:
-            dbapi.cursor().executemany(sql["rate"], ratings)
+            self._rate(dbapi, ratings, at)
         if left_out:
             dbapi.cursor().executemany(sql["unrate"], left_out)
         for consultation_id in sorted({row[2] for _, _, row in accepted}):
             dbapi.execute(sql["bump"], {"consultation_id": consultation_id})
         return outcomes
 
+    def _rate(self, dbapi: Any, ratings: list[tuple[int, int, int, str, int]], at: object) -> None:
+        columns = ("participant_id", "topic_id", "consultation_id", "stakeholder_group", "score")
+        if self._sqlite:
+            rows = [dict(zip(columns, rating, strict=True)) | {"now": at} for rating in ratings]
+            dbapi.cursor().executemany(self._sql["rate"], rows)
+        else:
+            arrays = {
+                name: list(values)
+                for name, values in zip(columns, zip(*ratings, strict=True), strict=True)
+            }
+            dbapi.execute(self._sql["rate"], arrays | {"now": at})
+
 
 def _scores(job: Job) -> Sequence[tuple[int, int]]:
     return [(job.topic_id, job.score)] if isinstance(job, Rate) else job.scores
 
 
-def _ordinary(job: Job, topics: set[int], *, scale: tuple[int, int]) -> bool:
+def _ordinary(job: Job, topics: frozenset[int], *, scale: tuple[int, int]) -> bool:
     """Known topics, each rated once, every score on the scale: what the general path would
     accept without a word."""
     lo, hi = scale
