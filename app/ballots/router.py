@@ -1,4 +1,5 @@
 from fastapi import APIRouter, Request, Response
+from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 from app.auth.dependencies import BearerToken
@@ -10,6 +11,13 @@ from app.deps import PathId, SessionDep, SettingsDep, in_one_write
 from app.openapi import problems
 
 router = APIRouter(prefix="/consultations/{slug}/ballot", tags=["ballots"])
+
+
+def as_json(model: BaseModel) -> Response:
+    """Serialized once, by the model itself: returned as a model, FastAPI would dump it,
+    validate the dump against the response model and serialize it again (about a tenth of a
+    whole ballot's time)."""
+    return Response(model.model_dump_json(), media_type="application/json")
 
 
 async def grouped_write(request: Request, job: Job | None) -> Written | None:
@@ -37,20 +45,22 @@ def read_ballot(
     )
 
 
-@router.put("", responses=problems(400, 401, 404, 409, 413, 422))
+@router.put("", response_model=BallotPublic, responses=problems(400, 401, 404, 409, 413, 422))
 async def replace_ballot(
     slug: str, data: BallotIn, request: Request, token: BearerToken, settings: SettingsDep
-) -> BallotPublic:
+) -> Response:
     """Replace your whole ballot, all or nothing; topics left out are no longer rated."""
     scores = [(r.topic_id, r.score) for r in data.ratings]
     written = await grouped_write(request, Replace(token, slug, scores) if token else None)
     if written is not None:
-        return BallotPublic(
-            ballot_key=written.ballot_key,
-            ratings=[
-                RatingPublic(topic_id=topic_id, score=score, updated_at=written.updated_at)
-                for topic_id, score in sorted(scores)
-            ],
+        return as_json(
+            BallotPublic(
+                ballot_key=written.ballot_key,
+                ratings=[
+                    RatingPublic(topic_id=topic_id, score=score, updated_at=written.updated_at)
+                    for topic_id, score in sorted(scores)
+                ],
+            )
         )
 
     def work(session: Session) -> BallotPublic:
@@ -63,10 +73,12 @@ async def replace_ballot(
             secret=settings.secret_key.get_secret_value(),
         )
 
-    return await in_one_write(request, work)
+    return as_json(await in_one_write(request, work))
 
 
-@router.put("/{topic_id}", responses=problems(400, 401, 404, 409, 413, 422))
+@router.put(
+    "/{topic_id}", response_model=RatingPublic, responses=problems(400, 401, 404, 409, 413, 422)
+)
 async def rate_topic(
     slug: str,
     topic_id: PathId,
@@ -74,13 +86,15 @@ async def rate_topic(
     request: Request,
     token: BearerToken,
     settings: SettingsDep,
-) -> RatingPublic:
+) -> Response:
     """Set your rating of one topic."""
     written = await grouped_write(
         request, Rate(token, slug, topic_id, data.score) if token else None
     )
     if written is not None:
-        return RatingPublic(topic_id=topic_id, score=data.score, updated_at=written.updated_at)
+        return as_json(
+            RatingPublic(topic_id=topic_id, score=data.score, updated_at=written.updated_at)
+        )
 
     def work(session: Session) -> RatingPublic:
         access = participant_access(request, session, slug, token)
@@ -93,7 +107,7 @@ async def rate_topic(
             secret=settings.secret_key.get_secret_value(),
         )
 
-    return await in_one_write(request, work)
+    return as_json(await in_one_write(request, work))
 
 
 @router.delete("/{topic_id}", status_code=204, responses=problems(401, 404, 409, 422))
