@@ -32,6 +32,9 @@ class Settings(BaseSettings):
     argon2_time_cost: int = Field(default=3, ge=1)
     argon2_memory_kib: int = Field(default=64 * 1024, ge=8)
     argon2_parallelism: int = Field(default=4, ge=1)
+    # While a consultation is open, a cached ranking or stability report up to this old is
+    # served even if ratings arrived since (its computed_at says when); 0 = always exact.
+    live_results_max_age_seconds: float = Field(default=5.0, ge=0)
     seed_dir: Path = PROJECT_ROOT / "seed"
     migrations_dir: Path = PROJECT_ROOT / "migrations"
 

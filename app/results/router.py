@@ -6,7 +6,7 @@ from fastapi.responses import Response, StreamingResponse
 
 from app.consultations.dependencies import Access, VisibleConsultation
 from app.db import transaction
-from app.deps import SessionDep
+from app.deps import SessionDep, SettingsDep
 from app.openapi import problems
 from app.results import exports, service
 from app.results.schemas import MethodPublic, Ranking, Stability
@@ -31,14 +31,18 @@ def _require_results(access: Access) -> None:
 
 @router.get("/consultations/{slug}/ranking", responses=problems(401, 403, 404, 422))
 def read_ranking(
-    access: VisibleConsultation, session: SessionDep, method: Method = None
+    access: VisibleConsultation, session: SessionDep, settings: SettingsDep, method: Method = None
 ) -> Ranking:
     """The topics ranked by a scoring method: public once closed (or with live results), for the
     committee and admins any time. Public output folds small stakeholder groups into `other`."""
     _require_results(access)
     name = service.method_or_default(access.consultation, method)
     return service.ranking(
-        session, access.consultation, method=name, fold_groups=not access.can_manage
+        session,
+        access.consultation,
+        method=name,
+        fold_groups=not access.can_manage,
+        max_age=settings.live_results_max_age_seconds,
     )
 
 
@@ -48,13 +52,19 @@ def read_ranking(
     responses={200: {"content": {"text/csv": {}}}, **problems(401, 403, 404, 422)},
 )
 def read_ranking_csv(
-    access: VisibleConsultation, session: SessionDep, method: Method = None
+    access: VisibleConsultation, session: SessionDep, settings: SettingsDep, method: Method = None
 ) -> Response:
     """The ranking as CSV: one row per topic, one column per scale level."""
     _require_results(access)
     consultation = access.consultation
     name = service.method_or_default(consultation, method)
-    result = service.ranking(session, consultation, method=name, fold_groups=not access.can_manage)
+    result = service.ranking(
+        session,
+        consultation,
+        method=name,
+        fold_groups=not access.can_manage,
+        max_age=settings.live_results_max_age_seconds,
+    )
     levels = range(consultation.scale_min, consultation.scale_max + 1)
     return Response(
         service.ranking_csv(result, levels),
@@ -69,6 +79,7 @@ def read_ranking_csv(
 def read_stability(
     access: VisibleConsultation,
     session: SessionDep,
+    settings: SettingsDep,
     method: Method = None,
     top: Annotated[int | None, Query(ge=1, le=1000, description="Default: agenda_size")] = None,
     draws: Annotated[int, Query(ge=200, le=5000)] = 200,
@@ -79,7 +90,13 @@ def read_stability(
     _require_results(access)
     name = service.method_or_default(access.consultation, method)
     return service.stability(
-        session, access.consultation, method=name, top=top, draws=draws, seed=seed
+        session,
+        access.consultation,
+        method=name,
+        top=top,
+        draws=draws,
+        seed=seed,
+        max_age=settings.live_results_max_age_seconds,
     )
 
 

@@ -7,6 +7,7 @@ any worker.
 
 import csv
 import io
+from datetime import timedelta
 from typing import Any, TypeVar
 
 from pydantic import BaseModel
@@ -62,11 +63,24 @@ def method_or_default(consultation: Consultation, method: str | None) -> str:
 
 
 def _cached(
-    session: Session, consultation_id: int, key: str, version: int, model: type[T]
+    session: Session,
+    consultation: Consultation,
+    key: str,
+    version: int,
+    model: type[T],
+    max_age: float,
 ) -> T | None:
-    row = session.get(CachedResult, (consultation_id, key))
-    if row is None or row.version != version:
+    """The stored result if it is exact for `version`; while the consultation is open, also
+    one computed less than `max_age` seconds ago. Ratings may arrive many times a second
+    then, and each new version would otherwise mean recomputing the ballots digest, a pass
+    over every rating (seconds at a million)."""
+    row = session.get(CachedResult, (consultation.id, key))
+    if row is None:
         return None
+    if row.version != version:
+        live = consultation.state == ConsultationState.open
+        if not live or row.computed_at < utcnow() - timedelta(seconds=max_age):
+            return None
     return model.model_validate_json(row.body)
 
 
@@ -101,11 +115,18 @@ def ballot_digest(session: Session, consultation: Consultation, version: int) ->
 
 
 def ranking(
-    session: Session, consultation: Consultation, *, method: str, fold_groups: bool
+    session: Session,
+    consultation: Consultation,
+    *,
+    method: str,
+    fold_groups: bool,
+    max_age: float = 0.0,
 ) -> Ranking:
+    """Exact for the current tally version, unless `max_age` allows a recent result while the
+    consultation is open (see _cached)."""
     version = queries.tally_version(session, consultation.id)
     key = f"ranking:{method}:{'folded' if fold_groups else 'full'}"
-    cached = _cached(session, consultation.id, key, version, Ranking)
+    cached = _cached(session, consultation, key, version, Ranking, max_age)
     if cached is not None:
         return cached
     needs = scoring.METHODS[method].needs
@@ -192,11 +213,12 @@ def stability(
     top: int | None,
     draws: int,
     seed: int,
+    max_age: float = 0.0,
 ) -> Stability:
     top = top or consultation.agenda_size
     version = queries.tally_version(session, consultation.id)
     key = f"stability:{method}:{top}:{draws}:{seed}"
-    cached = _cached(session, consultation.id, key, version, Stability)
+    cached = _cached(session, consultation, key, version, Stability, max_age)
     if cached is not None:
         return cached
     matrix = queries.rating_matrix(session, consultation)

@@ -4,14 +4,16 @@ import csv
 import hashlib
 import io
 from dataclasses import dataclass
+from datetime import timedelta
 
 import httpx
 import pytest
 from fastapi import FastAPI
-from sqlalchemy import select
+from sqlalchemy import select, update
 
+from app.db import transaction, utcnow
 from app.main import create_app
-from app.models import AuditEntry, Consultation, TallyVersion
+from app.models import AuditEntry, CachedResult, Consultation, TallyVersion
 from app.results import offline, tally
 from app.scoring import METHODS, Scale
 from tests.actors import API, Actor, add_topics, admin, create_consultation, move, register
@@ -168,6 +170,8 @@ async def test_live_results_are_public_while_open(client: httpx.AsyncClient, app
 async def test_a_write_invalidates_the_cache_across_workers(
     client: httpx.AsyncClient, app: FastAPI
 ) -> None:
+    exact = app.state.settings.model_copy(update={"live_results_max_age_seconds": 0})
+    app.state.settings = exact  # no recent-enough results while open: every write counts
     boss = await admin(client, app)
     slug = str((await create_consultation(client, boss, live_results=True))["slug"])
     topic_a, topic_b = await add_topics(client, boss, slug, ["A", "B"])
@@ -197,6 +201,44 @@ async def test_a_write_invalidates_the_cache_across_workers(
     finally:
         other_worker.state.engine.dispose()
     assert topic_a != topic_b
+
+
+async def test_while_open_a_recent_ranking_is_served_until_it_is_too_old(
+    client: httpx.AsyncClient, app: FastAPI
+) -> None:
+    assert app.state.settings.live_results_max_age_seconds == 5  # the default
+    boss = await admin(client, app)
+    slug = str((await create_consultation(client, boss, live_results=True))["slug"])
+    (topic,) = await add_topics(client, boss, slug, ["A"])
+    await move(client, boss, slug, "open")
+    voter = await register(client)
+    url = f"{API}/consultations/{slug}/ranking"
+    first = (await client.get(url)).json()
+    put = await client.put(
+        f"{API}/consultations/{slug}/ballot/{topic}", json={"score": 4}, headers=voter.headers
+    )
+    assert put.status_code == 200
+    assert (await client.get(url)).json() == first  # computed under 5 s ago: served as is
+    with transaction(app.state.sessions, write=True) as session:
+        session.execute(update(CachedResult).values(computed_at=utcnow() - timedelta(seconds=6)))
+    assert (await client.get(url)).json()["ratings"] == 1
+
+
+async def test_once_closed_a_ranking_is_exact_however_recent_the_cached_one(
+    client: httpx.AsyncClient, app: FastAPI
+) -> None:
+    boss = await admin(client, app)
+    slug = str((await create_consultation(client, boss, live_results=True))["slug"])
+    (topic,) = await add_topics(client, boss, slug, ["A"])
+    await move(client, boss, slug, "open")
+    voter = await register(client)
+    url = f"{API}/consultations/{slug}/ranking"
+    assert (await client.get(url)).json()["ratings"] == 0
+    await client.put(
+        f"{API}/consultations/{slug}/ballot/{topic}", json={"score": 4}, headers=voter.headers
+    )
+    await move(client, boss, slug, "close")
+    assert (await client.get(url)).json()["ratings"] == 1
 
 
 async def test_stability_is_repeatable_and_bounded(

@@ -2,7 +2,7 @@
 
 from fastapi import Response
 
-from app.deps import SessionDep
+from app.deps import SessionDep, SettingsDep
 from app.results import service as results
 from app.web.charts import bar_chart
 from app.web.pages.common import consultation_for, page_router
@@ -15,14 +15,24 @@ router = page_router()
 
 @router.get("/c/{slug}/results")
 def results_page(
-    slug: str, viewer: CurrentViewer, session: SessionDep, method: str | None = None
+    slug: str,
+    viewer: CurrentViewer,
+    session: SessionDep,
+    settings: SettingsDep,
+    method: str | None = None,
 ) -> Response:
     access = consultation_for(session, slug, viewer)
     consultation = access.consultation
     if not (results.is_public(consultation) or access.can_manage):
         raise access.deny("Results are public once the consultation is closed.")
     name = results.method_or_default(consultation, method or None)
-    ranking = results.ranking(session, consultation, method=name, fold_groups=not access.can_manage)
+    ranking = results.ranking(
+        session,
+        consultation,
+        method=name,
+        fold_groups=not access.can_manage,
+        max_age=settings.live_results_max_age_seconds,
+    )
     return render(
         viewer,
         "results.html",
