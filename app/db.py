@@ -23,6 +23,7 @@ NAMING_CONVENTION = {
 # Transactions that will write on SQLite take the write lock up front (BEGIN IMMEDIATE), so
 # the busy timeout applies instead of a lock-upgrade failure in the middle of the transaction.
 SQLITE_IMMEDIATE = "consulta_sqlite_immediate"
+SQLITE_BUSY_TIMEOUT_MS = 30_000
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -59,14 +60,18 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         # A request waiting on a row lock holds a worker thread; never wait forever.
         connect_args = {"options": "-c lock_timeout=10000"} if "psycopg" in url else {}
         return create_engine(url, pool_pre_ping=True, connect_args=connect_args, **kwargs)
-    engine = create_engine(url, connect_args={"isolation_level": None, "timeout": 30}, **kwargs)
+    engine = create_engine(
+        url,
+        connect_args={"isolation_level": None, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
+        **kwargs,
+    )
 
     @event.listens_for(engine, "connect")
     def _configure(dbapi_connection: Any, _record: Any) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         # FULL: a commit survives power loss too, not only a crash of the process. Ballot
         # writes are grouped (app.ballots.writer), so the extra fsync is paid once per group.
         cursor.execute("PRAGMA synchronous=FULL")

@@ -4,6 +4,7 @@ write does not take its group down with it."""
 
 import asyncio
 import logging
+import sqlite3
 
 import httpx
 import pytest
@@ -156,3 +157,38 @@ async def test_one_failing_write_leaves_the_rest_of_its_group_stored(
     assert [r.status_code for r in responses] == [200, 409, 200]
     assert "a group of 3 ballot writes failed" in caplog.text
     assert [ratings(db, v) for v in voters] == [{t0: 3}, {}, {t2: 3}]
+
+
+async def test_a_group_waits_for_another_process_holding_the_sqlite_write_lock(
+    client: httpx.AsyncClient,
+    app: FastAPI,
+    opened: tuple[str, list[int]],
+    db: Reader,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Another process's write transaction is simulated by a second connection holding the
+    lock: the group waits for it (polling, not SQLite's back-off) and then commits."""
+    if db.dialect != "sqlite":
+        pytest.skip("SQLite's write lock only")
+    slug, (t0, _, _) = opened
+    voter = await register(client)
+    other = sqlite3.connect(app.state.engine.url.database, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        with caplog.at_level(logging.WARNING, logger="app.ballots.writer"):
+            put = asyncio.create_task(
+                client.put(
+                    f"{API}/consultations/{slug}/ballot/{t0}",
+                    json={"score": 2},
+                    headers=voter.headers,
+                )
+            )
+            await asyncio.sleep(0.3)
+            assert not put.done()  # waiting for the lock
+            other.execute("COMMIT")
+            response = await put
+    finally:
+        other.close()
+    assert response.status_code == 200
+    assert ratings(db, voter) == {t0: 2}
+    assert "failed" not in caplog.text  # the group itself got the lock, no retry alone
