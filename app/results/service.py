@@ -2,7 +2,8 @@
 
 Every result is cached with the tally version it was computed from; a ballot write bumps the
 version in its own transaction, so a cached result is served only while it is still exact, by
-any worker.
+any worker; or, if the caller allows it, while the consultation is open and the result is only
+seconds old (see _cached).
 """
 
 import csv
