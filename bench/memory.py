@@ -25,7 +25,7 @@ def main(url: str, slug: str, method: str) -> None:
         consultation = session.scalars(select(Consultation).where(Consultation.slug == slug)).one()
         before = peak_kib()
         service.ranking(session, consultation, method=method, fold_groups=True)
-        session.rollback()  # leave no cached result behind
+        session.rollback()
     print(before, peak_kib())
 
 

@@ -8,6 +8,7 @@ from app.consultations.dependencies import Access, VisibleConsultation
 from app.db import transaction
 from app.deps import SessionDep, SettingsDep
 from app.openapi import problems
+from app.responses import as_json
 from app.results import exports, service
 from app.results.schemas import MethodPublic, Ranking, Stability
 
@@ -29,20 +30,24 @@ def _require_results(access: Access) -> None:
         raise access.deny("Results are public once the consultation is closed.")
 
 
-@router.get("/consultations/{slug}/ranking", responses=problems(401, 403, 404, 422))
+@router.get(
+    "/consultations/{slug}/ranking", response_model=Ranking, responses=problems(401, 403, 404, 422)
+)
 def read_ranking(
     access: VisibleConsultation, session: SessionDep, settings: SettingsDep, method: Method = None
-) -> Ranking:
+) -> Response:
     """The topics ranked by a scoring method: public once closed (or with live results), for the
     committee and admins any time. Public output folds small stakeholder groups into `other`."""
     _require_results(access)
     name = service.method_or_default(access.consultation, method)
-    return service.ranking(
-        session,
-        access.consultation,
-        method=name,
-        fold_groups=not access.can_manage,
-        max_age=settings.live_results_max_age_seconds,
+    return as_json(
+        service.ranking(
+            session,
+            access.consultation,
+            method=name,
+            fold_groups=not access.can_manage,
+            max_age=settings.live_results_max_age_seconds,
+        )
     )
 
 

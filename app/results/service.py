@@ -13,11 +13,11 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel
 from sqlalchemy.exc import OperationalError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from app import scoring
 from app.consultations.models import Consultation
-from app.db import dialect_insert, utcnow
+from app.db import SQLITE_IMMEDIATE, dialect_insert, transaction, utcnow
 from app.errors import Invalid
 from app.results import exports, queries
 from app.results.models import CachedResult
@@ -86,7 +86,8 @@ def _cached(
 
 
 def _store(session: Session, consultation_id: int, key: str, version: int, body: str) -> None:
-    """Best effort: a result that cannot be cached right now is simply computed again."""
+    """Best effort: a result that cannot be cached right now is simply computed again. A
+    result never replaces one computed from a later version."""
     insert = dialect_insert(session)
     statement = insert(CachedResult).values(
         consultation_id=consultation_id, key=key, version=version, body=body, computed_at=utcnow()
@@ -98,12 +99,27 @@ def _store(session: Session, consultation_id: int, key: str, version: int, body:
             "body": statement.excluded.body,
             "computed_at": statement.excluded.computed_at,
         },
+        where=CachedResult.version <= statement.excluded.version,
     )
     try:
-        with session.begin_nested():
-            session.execute(statement)
+        if _reading_sqlite(session):
+            # A SQLite read transaction cannot take the write lock once another write has
+            # committed since it began (it fails at once, without waiting): while ratings
+            # arrive nothing would ever be cached. So it is stored in a write of its own.
+            with transaction(sessionmaker(session.get_bind()), write=True) as own:
+                own.execute(statement)
+        else:
+            with session.begin_nested():
+                session.execute(statement)
     except OperationalError:
         pass
+
+
+def _reading_sqlite(session: Session) -> bool:
+    connection = session.connection()
+    return connection.dialect.name == "sqlite" and not connection.get_execution_options().get(
+        SQLITE_IMMEDIATE, False
+    )
 
 
 def ballot_digest(session: Session, consultation: Consultation, version: int) -> str:

@@ -15,8 +15,10 @@ from app.db import transaction, utcnow
 from app.main import create_app
 from app.models import AuditEntry, CachedResult, Consultation, TallyVersion
 from app.results import offline, tally
+from app.results import service as results
 from app.scoring import METHODS, Scale
 from tests.actors import API, Actor, add_topics, admin, create_consultation, move, register
+from tests.databases import Reader
 from tests.results.stored import random_ballots, store, topic_ids
 
 
@@ -239,6 +241,42 @@ async def test_once_closed_a_ranking_is_exact_however_recent_the_cached_one(
     )
     await move(client, boss, slug, "close")
     assert (await client.get(url)).json()["ratings"] == 1
+
+
+async def test_a_ranking_is_cached_even_when_ratings_were_committed_while_it_was_computed(
+    client: httpx.AsyncClient, app: FastAPI, db: Reader
+) -> None:
+    """On SQLite a read transaction cannot take the write lock once another write has committed
+    since it began: the result is stored in a write of its own, or nothing would be cached
+    while ratings arrive."""
+    boss = await admin(client, app)
+    slug = str((await create_consultation(client, boss, live_results=True))["slug"])
+    (topic,) = await add_topics(client, boss, slug, ["A"])
+    await move(client, boss, slug, "open")
+    voter = await register(client)
+    with transaction(app.state.sessions) as reading:
+        consultation = reading.scalars(select(Consultation).where(Consultation.slug == slug)).one()
+        put = await client.put(
+            f"{API}/consultations/{slug}/ballot/{topic}", json={"score": 4}, headers=voter.headers
+        )
+        assert put.status_code == 200
+        results.ranking(reading, consultation, method="mean", fold_groups=True)
+    cached = db.scalars(
+        select(CachedResult.key).where(CachedResult.consultation_id == consultation.id)
+    )
+    assert set(cached) == {"ranking:mean:folded", "ballots-digest"}
+
+
+async def test_a_result_never_replaces_one_from_a_later_version(
+    client: httpx.AsyncClient, app: FastAPI, db: Reader
+) -> None:
+    boss = await admin(client, app)
+    consultation_id = int((await create_consultation(client, boss))["id"])
+    for version, body in ((5, "from version 5"), (3, "from version 3"), (7, "from version 7")):
+        with transaction(app.state.sessions) as session:
+            results._store(session, consultation_id, "ranking:mean:full", version, body)
+        stored = db.scalar(select(CachedResult.body).where(CachedResult.key == "ranking:mean:full"))
+        assert stored == ("from version 5" if version == 3 else body)
 
 
 async def test_stability_is_repeatable_and_bounded(
