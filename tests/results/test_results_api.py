@@ -205,21 +205,41 @@ async def test_a_write_invalidates_the_cache_across_workers(
     assert topic_a != topic_b
 
 
-async def test_while_open_a_recent_ranking_is_served_until_it_is_too_old(
-    client: httpx.AsyncClient, app: FastAPI
-) -> None:
-    assert app.state.settings.live_results_max_age_seconds == 5  # the default
+@dataclass
+class Live:
+    """An open consultation with live results, one topic and one signed-in participant."""
+
+    slug: str
+    topic: int
+    admin: Actor
+    voter: Actor
+
+
+@pytest.fixture
+async def live(client: httpx.AsyncClient, app: FastAPI) -> Live:
     boss = await admin(client, app)
     slug = str((await create_consultation(client, boss, live_results=True))["slug"])
     (topic,) = await add_topics(client, boss, slug, ["A"])
     await move(client, boss, slug, "open")
-    voter = await register(client)
-    url = f"{API}/consultations/{slug}/ranking"
-    first = (await client.get(url)).json()
-    put = await client.put(
-        f"{API}/consultations/{slug}/ballot/{topic}", json={"score": 4}, headers=voter.headers
+    return Live(slug, topic, boss, await register(client))
+
+
+async def rate(client: httpx.AsyncClient, live: Live, score: int) -> None:
+    response = await client.put(
+        f"{API}/consultations/{live.slug}/ballot/{live.topic}",
+        json={"score": score},
+        headers=live.voter.headers,
     )
-    assert put.status_code == 200
+    assert response.status_code == 200
+
+
+async def test_while_open_a_recent_ranking_is_served_until_it_is_too_old(
+    client: httpx.AsyncClient, app: FastAPI, live: Live
+) -> None:
+    assert app.state.settings.live_results_max_age_seconds == 5  # the default
+    url = f"{API}/consultations/{live.slug}/ranking"
+    first = (await client.get(url)).json()
+    await rate(client, live, 4)
     assert (await client.get(url)).json() == first  # computed under 5 s ago: served as is
     with transaction(app.state.sessions, write=True) as session:
         session.execute(update(CachedResult).values(computed_at=utcnow() - timedelta(seconds=6)))
@@ -227,39 +247,26 @@ async def test_while_open_a_recent_ranking_is_served_until_it_is_too_old(
 
 
 async def test_once_closed_a_ranking_is_exact_however_recent_the_cached_one(
-    client: httpx.AsyncClient, app: FastAPI
+    client: httpx.AsyncClient, live: Live
 ) -> None:
-    boss = await admin(client, app)
-    slug = str((await create_consultation(client, boss, live_results=True))["slug"])
-    (topic,) = await add_topics(client, boss, slug, ["A"])
-    await move(client, boss, slug, "open")
-    voter = await register(client)
-    url = f"{API}/consultations/{slug}/ranking"
+    url = f"{API}/consultations/{live.slug}/ranking"
     assert (await client.get(url)).json()["ratings"] == 0
-    await client.put(
-        f"{API}/consultations/{slug}/ballot/{topic}", json={"score": 4}, headers=voter.headers
-    )
-    await move(client, boss, slug, "close")
+    await rate(client, live, 4)
+    await move(client, live.admin, live.slug, "close")
     assert (await client.get(url)).json()["ratings"] == 1
 
 
 async def test_a_ranking_is_cached_even_when_ratings_were_committed_while_it_was_computed(
-    client: httpx.AsyncClient, app: FastAPI, db: Reader
+    client: httpx.AsyncClient, app: FastAPI, db: Reader, live: Live
 ) -> None:
     """On SQLite a read transaction cannot take the write lock once another write has committed
     since it began: the result is stored in a write of its own, or nothing would be cached
     while ratings arrive."""
-    boss = await admin(client, app)
-    slug = str((await create_consultation(client, boss, live_results=True))["slug"])
-    (topic,) = await add_topics(client, boss, slug, ["A"])
-    await move(client, boss, slug, "open")
-    voter = await register(client)
     with transaction(app.state.sessions) as reading:
-        consultation = reading.scalars(select(Consultation).where(Consultation.slug == slug)).one()
-        put = await client.put(
-            f"{API}/consultations/{slug}/ballot/{topic}", json={"score": 4}, headers=voter.headers
-        )
-        assert put.status_code == 200
+        consultation = reading.scalars(
+            select(Consultation).where(Consultation.slug == live.slug)
+        ).one()
+        await rate(client, live, 4)
         results.ranking(reading, consultation, method="mean", fold_groups=True)
     cached = db.scalars(
         select(CachedResult.key).where(CachedResult.consultation_id == consultation.id)
