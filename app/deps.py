@@ -57,8 +57,9 @@ SettingsDep = Annotated[Settings, Depends(get_settings)]
 
 async def in_one_write(request: Request, work: Callable[[Session], T]) -> T:
     """Runs `work` in one write transaction within a single worker thread, committed before
-    it returns (so before the response). The hot write paths use it: the database's write
-    lock is then held only while one thread runs, never across event-loop turns."""
+    it returns (so before the response). Writes that are not grouped (app.ballots.writer)
+    use it, ballot writes' general path among them: the database's write lock is then held
+    only while one thread runs, never across event-loop turns."""
 
     def run() -> T:
         with transaction(request.app.state.sessions, write=True) as session:

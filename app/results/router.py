@@ -3,7 +3,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response, StreamingResponse
+from sqlalchemy.orm import Session
 
+from app.config import Settings
 from app.consultations.dependencies import Access, VisibleConsultation
 from app.db import transaction
 from app.deps import SessionDep, SettingsDep
@@ -30,6 +32,19 @@ def _require_results(access: Access) -> None:
         raise access.deny("Results are public once the consultation is closed.")
 
 
+def _ranking(access: Access, session: Session, settings: Settings, method: str | None) -> Ranking:
+    """The ranking as this caller may see it: small groups folded for the public, and while
+    open possibly a few seconds old (settings.live_results_max_age_seconds)."""
+    _require_results(access)
+    return service.ranking(
+        session,
+        access.consultation,
+        method=service.method_or_default(access.consultation, method),
+        fold_groups=not access.can_manage,
+        max_age=settings.live_results_max_age_seconds,
+    )
+
+
 @router.get(
     "/consultations/{slug}/ranking", response_model=Ranking, responses=problems(401, 403, 404, 422)
 )
@@ -38,17 +53,7 @@ def read_ranking(
 ) -> Response:
     """The topics ranked by a scoring method: public once closed (or with live results), for the
     committee and admins any time. Public output folds small stakeholder groups into `other`."""
-    _require_results(access)
-    name = service.method_or_default(access.consultation, method)
-    return as_json(
-        service.ranking(
-            session,
-            access.consultation,
-            method=name,
-            fold_groups=not access.can_manage,
-            max_age=settings.live_results_max_age_seconds,
-        )
-    )
+    return as_json(_ranking(access, session, settings, method))
 
 
 @router.get(
@@ -60,23 +65,14 @@ def read_ranking_csv(
     access: VisibleConsultation, session: SessionDep, settings: SettingsDep, method: Method = None
 ) -> Response:
     """The ranking as CSV: one row per topic, one column per scale level."""
-    _require_results(access)
     consultation = access.consultation
-    name = service.method_or_default(consultation, method)
-    result = service.ranking(
-        session,
-        consultation,
-        method=name,
-        fold_groups=not access.can_manage,
-        max_age=settings.live_results_max_age_seconds,
-    )
+    result = _ranking(access, session, settings, method)
     levels = range(consultation.scale_min, consultation.scale_max + 1)
+    filename = f"{consultation.slug}-ranking-{result.method}.csv"
     return Response(
         service.ranking_csv(result, levels),
         media_type="text/csv; charset=utf-8",
-        headers={
-            "Content-Disposition": f'attachment; filename="{consultation.slug}-ranking-{name}.csv"'
-        },
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
 
 
