@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app import demo as demo_data
-from app import migrate, scoring, seeding
+from app import migrate, scoring, seeding, server_secret
 from app.audit import service as audit
 from app.auth import service as accounts
 from app.auth.models import Account
@@ -92,6 +92,8 @@ def serve(
         typer.echo(f"Error: {exc}", err=True)
         raise typer.Exit(2) from exc
     migrate.upgrade(settings)
+    with unit_of_work(settings, write=True) as session:  # generated here once, if unset
+        server_secret.resolve(settings.configured_secret, session)
     for slug in _seed(settings):
         typer.echo(f"Loaded the seeded edition {slug}.")
     admin = _bootstrap_admin(settings)
@@ -206,28 +208,37 @@ def export_ballots(
 
 
 def _import_lines(
-    settings: Settings, slug: str, lines: list[str], show_progress: bool
+    settings: Settings,
+    session: Session,
+    consultation: Consultation,
+    lines: list[str],
+    show_progress: bool,
 ) -> imports.ImportReport:
-    """Checks every row, then writes all of them in one transaction, or nothing."""
-    with unit_of_work(settings, write=True) as session:
-        consultation = consultations.get_by_slug(session, slug)
-        if consultation is None:
-            raise imports.ImportRefused(f"no consultation '{slug}'")
-        secret = settings.secret_key.get_secret_value()
-        with typer.progressbar(
-            length=2 * max(1, len(lines) - 1), label="Importing", hidden=not show_progress
-        ) as bar:
-            report, ratings = imports.parse(
-                session, consultation, lines, secret=secret, progress=bar.update
+    """Checks every row, then writes all of them in the caller's transaction; writes nothing
+    when a row is refused (the caller must then roll back what else it did)."""
+    secret = server_secret.resolve(settings.configured_secret, session)
+    with typer.progressbar(
+        length=2 * max(1, len(lines) - 1), label="Importing", hidden=not show_progress
+    ) as bar:
+        report, ratings = imports.parse(
+            session, consultation, lines, secret=secret, progress=bar.update
+        )
+        if report.ok:
+            report.new_participants = imports.write(
+                session, consultation, ratings, progress=bar.update
             )
-            if report.ok:
-                report.new_participants = imports.write(
-                    session, consultation, ratings, progress=bar.update
-                )
-                imports.record(session, consultation, report)
-        if not report.ok:
-            session.rollback()
+            imports.record(session, consultation, report)
     return report
+
+
+class _Refused(Exception):
+    """Rolls back a command's transaction after a refused import."""
+
+
+def _report_refusal(report: imports.ImportReport) -> None:
+    for line, reason in report.errors:
+        typer.echo(f"line {line}: {reason}", err=True)
+    typer.echo(f"Refused: {len(report.errors)} bad row(s); nothing was imported.", err=True)
 
 
 @cli.command("import-ratings")
@@ -243,16 +254,19 @@ def import_ratings(
     """Import ratings collected elsewhere (paper, another survey tool), all or nothing: every
     bad row is reported by line and then nothing is written."""
     lines = file.readlines()
+    settings = get_settings()
     try:
-        report = _import_lines(get_settings(), slug, lines, sys.stderr.isatty())
+        with unit_of_work(settings, write=True) as session:
+            consultation = _consultation_or_exit(session, slug, 2)
+            report = _import_lines(settings, session, consultation, lines, sys.stderr.isatty())
+            if not report.ok:
+                raise _Refused
     except imports.ImportRefused as exc:
         typer.echo(f"Error: {exc}", err=True)
         raise typer.Exit(2) from exc
-    if not report.ok:
-        for line, reason in report.errors:
-            typer.echo(f"line {line}: {reason}", err=True)
-        typer.echo(f"Refused: {len(report.errors)} bad row(s); nothing was imported.", err=True)
-        raise typer.Exit(1)
+    except _Refused:
+        _report_refusal(report)
+        raise typer.Exit(1) from None
     typer.echo(
         f"Imported {report.rows} ratings from {report.participants} participants "
         f"({report.new_participants} new) into {slug}."
@@ -269,13 +283,20 @@ def demo(
     demonstrations and benchmarks; its description says so. Never run by default."""
     settings = get_settings()
     migrate.upgrade(settings)
-    with unit_of_work(settings, write=True) as session:
-        if consultations.get_by_slug(session, slug) is not None:
-            typer.echo(f"Error: the slug '{slug}' is taken.", err=True)
-            raise typer.Exit(1)
-        titles = demo_data.create_consultation(session, slug)
-    lines = list(demo_data.synthetic_csv(participants, titles, seed, 1, 5))
-    report = _import_lines(settings, slug, lines, sys.stderr.isatty())
+    try:
+        # One transaction: a refused import leaves no empty demonstration behind.
+        with unit_of_work(settings, write=True) as session:
+            if consultations.get_by_slug(session, slug) is not None:
+                typer.echo(f"Error: the slug '{slug}' is taken.", err=True)
+                raise typer.Exit(1)
+            consultation, titles = demo_data.create_consultation(session, slug)
+            lines = list(demo_data.synthetic_csv(participants, titles, seed, 1, 5))
+            report = _import_lines(settings, session, consultation, lines, sys.stderr.isatty())
+            if not report.ok:
+                raise _Refused
+    except _Refused:
+        _report_refusal(report)
+        raise typer.Exit(1) from None
     typer.echo(
         f"Created {slug}: {report.participants} synthetic participants, {report.rows} ratings."
     )

@@ -8,14 +8,16 @@ from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_SECRET_KEY = "change-me-in-production"  # noqa: S105
+# Published in earlier releases' documentation and defaults: never accepted as a secret.
+PUBLISHED_SECRET_KEYS = frozenset({"change-me-in-production"})
 
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="CONSULTA_", env_file=".env", extra="ignore")
 
     database_url: str = "sqlite:///./consulta.db"
-    secret_key: SecretStr = SecretStr(DEFAULT_SECRET_KEY)
+    # Unset: one is generated at first start and kept in the database (app.server_secret).
+    secret_key: SecretStr | None = None
     admin_email: str | None = None
     admin_password: SecretStr | None = None
     max_body_bytes: int = Field(default=1024 * 1024, gt=0)
@@ -39,16 +41,24 @@ class Settings(BaseSettings):
     migrations_dir: Path = PROJECT_ROOT / "migrations"
 
     @property
+    def configured_secret(self) -> str | None:
+        return self.secret_key.get_secret_value() if self.secret_key else None
+
+    @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
 
     def refuse_unsafe(self) -> None:
-        """A server database with the published default secret would let anyone predict
-        participants' ballot keys and topic orders: refuse to start."""
-        if not self.is_sqlite and self.secret_key.get_secret_value() == DEFAULT_SECRET_KEY:
+        """A published secret would let anyone recompute participants' ballot keys and topic
+        orders and forge CSRF tokens: refuse to start with one, whatever the database."""
+        if self.secret_key is None:
+            return
+        value = self.secret_key.get_secret_value()
+        if value in PUBLISHED_SECRET_KEYS or not value.strip():
             raise UnsafeSettings(
-                "CONSULTA_SECRET_KEY is the default while CONSULTA_DATABASE_URL is not SQLite. "
-                "Set CONSULTA_SECRET_KEY to a long random value, e.g. the output of "
+                "CONSULTA_SECRET_KEY is empty or a published default. "
+                "Unset it (a secret is then generated and kept in the database) or set it to "
+                "a long random value, e.g. the output of "
                 "python3 -c 'import secrets; print(secrets.token_urlsafe(48))'."
             )
 

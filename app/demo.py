@@ -1,6 +1,8 @@
 """Synthetic consultations for demonstrations and benchmarks: never created by default, and
 always marked as synthetic in their description."""
 
+import csv
+import io
 from collections.abc import Iterator
 
 import numpy as np
@@ -48,14 +50,25 @@ def synthetic_ratings(
 def synthetic_csv(
     participants: int, topic_titles: list[str], seed: int, lo: int, hi: int
 ) -> Iterator[str]:
-    """The same data as an import file (participant_key,stakeholder_group,topic,score)."""
-    yield "participant_key,stakeholder_group,topic,score\n"
+    """The same data as an import file (participant_key,stakeholder_group,topic,score),
+    quoted by the csv module (titles have commas)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+
+    def line(*cells: object) -> str:
+        writer.writerow(cells)
+        text = buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+        return text
+
+    yield line("participant_key", "stakeholder_group", "topic", "score")
     for p, group, t, score in synthetic_ratings(participants, len(topic_titles), seed, lo, hi):
-        yield f"demo-{seed}-{p},{group},{topic_titles[t]},{score}\n"
+        yield line(f"demo-{seed}-{p}", group, topic_titles[t], score)
 
 
-def create_consultation(session: Session, slug: str) -> list[str]:
-    """An open consultation with the 2017 edition's six topics; returns their titles."""
+def create_consultation(session: Session, slug: str) -> tuple[Consultation, list[str]]:
+    """An open consultation with the 2017 edition's six topics, and their titles."""
     consultation = Consultation(
         slug=slug,
         title=f"Demonstration ({slug})",
@@ -79,4 +92,4 @@ def create_consultation(session: Session, slug: str) -> list[str]:
         consultation_id=consultation.id,
         detail={"synthetic": True},
     )
-    return list(DEMO_TOPICS)
+    return consultation, list(DEMO_TOPICS)

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from app.config import Settings
 from app.db import transaction
+from app.server_secret import ServerSecret
 from app.vocabulary import MAX_ID
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -51,8 +52,15 @@ def get_db(
         yield session
 
 
+async def get_secret(request: Request) -> str:
+    """The server secret (app.server_secret): resolved once per process, at startup."""
+    secret: ServerSecret = request.app.state.secret
+    return secret.value
+
+
 SessionDep = Annotated[Session, Depends(get_db, scope="function")]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
+SecretDep = Annotated[str, Depends(get_secret)]
 
 
 async def in_one_write(request: Request, work: Callable[[Session], T]) -> T:

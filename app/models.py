@@ -8,6 +8,7 @@ from app.committee.models import Seat
 from app.consultations.models import Consultation, Topic
 from app.db import Base
 from app.results.models import CachedResult, TallyVersion
+from app.server_secret import ServerSecretRow
 
 __all__ = [
     "AccessToken",
@@ -21,6 +22,7 @@ __all__ = [
     "Participant",
     "Rating",
     "Seat",
+    "ServerSecretRow",
     "SessionPerson",
     "TallyVersion",
     "Topic",

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from app import demo, migrate
 from app.cli import _import_lines
 from app.config import Settings
+from app.consultations import service as consultations
 from app.db import make_engine, make_sessionmaker, transaction
 from bench import data
 
@@ -20,13 +21,17 @@ def run(url: str, participants: int, log: Log) -> dict[str, float]:
     try:
         rows, seconds = data.load_timed(engine, "raw-load", participants, 20)
         raw = rows / seconds
-        with transaction(make_sessionmaker(engine), write=True) as session:
-            titles = demo.create_consultation(session, "import-load")
+        sessions = make_sessionmaker(engine)
+        with transaction(sessions, write=True) as session:
+            _, titles = demo.create_consultation(session, "import-load")
+        lines = list(demo.synthetic_csv(participants, titles, 0, 1, 5))
+        started = time.perf_counter()
+        with transaction(sessions, write=True) as session:
+            consultation = consultations.get_by_slug(session, "import-load")
+            assert consultation is not None
+            report = _import_lines(settings, session, consultation, lines, show_progress=False)
     finally:
         engine.dispose()
-    lines = list(demo.synthetic_csv(participants, titles, 0, 1, 5))
-    started = time.perf_counter()
-    report = _import_lines(settings, "import-load", lines, show_progress=False)
     imported = report.rows / (time.perf_counter() - started)
     log(f"  raw {raw:,.0f} rows/s, import {imported:,.0f} rows/s ({report.rows} rows)")
     return {"raw": raw, "import": imported, "rows": float(report.rows)}

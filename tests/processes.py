@@ -39,16 +39,22 @@ def wait_until_up(url: str, process: subprocess.Popen[Any], timeout: float = 60)
 
 @contextmanager
 def served(
-    workdir: Path, database_url: str, *, workers: int = 1, env: dict[str, str] | None = None
+    workdir: Path,
+    database_url: str,
+    *,
+    workers: int = 1,
+    env: dict[str, str | None] | None = None,
 ) -> Iterator[tuple[str, subprocess.Popen[str]]]:
-    """`consulta serve` as a real process on a free port; yields its base URL and process."""
+    """`consulta serve` as a real process on a free port; yields its base URL and process.
+    A variable given as None in `env` is left unset."""
     port = free_port()
     process_env = {k: v for k, v in os.environ.items() if not k.startswith("CONSULTA_")}
-    process_env |= {
+    chosen = {
         "CONSULTA_DATABASE_URL": database_url,
         "CONSULTA_SECRET_KEY": "a-test-secret-for-served-processes",
         **(env or {}),
     }
+    process_env |= {name: value for name, value in chosen.items() if value is not None}
     process = subprocess.Popen(
         [CONSULTA, "serve", "--port", str(port), "--workers", str(workers)],
         cwd=workdir,

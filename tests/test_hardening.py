@@ -7,7 +7,7 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from app.config import DEFAULT_SECRET_KEY, Settings, UnsafeSettings
+from app.config import PUBLISHED_SECRET_KEYS, Settings, UnsafeSettings
 from app.logs import JsonLines
 from app.main import create_app
 from tests.actors import API, register
@@ -88,9 +88,15 @@ async def test_access_log_has_context_and_no_secrets(
     assert "another long password" not in text
 
 
-def test_a_server_database_with_the_default_secret_is_refused() -> None:
-    unsafe = Settings(_env_file=None, database_url="postgresql+psycopg://db/consulta")  # type: ignore[call-arg]
-    assert unsafe.secret_key.get_secret_value() == DEFAULT_SECRET_KEY
+@pytest.mark.parametrize("url", ["sqlite:///x.db", "postgresql+psycopg://db/consulta"])
+@pytest.mark.parametrize("secret", [*sorted(PUBLISHED_SECRET_KEYS), "", "   "])
+def test_a_published_or_empty_secret_is_refused_on_every_database(url: str, secret: str) -> None:
+    unsafe = Settings(_env_file=None, database_url=url, secret_key=secret)  # type: ignore[call-arg]
     with pytest.raises(UnsafeSettings, match="CONSULTA_SECRET_KEY"):
         create_app(unsafe)
-    Settings(_env_file=None, database_url="sqlite:///x.db").refuse_unsafe()  # type: ignore[call-arg]
+
+
+def test_no_secret_configured_is_not_a_default_one() -> None:
+    settings = Settings(_env_file=None, database_url="sqlite:///x.db")  # type: ignore[call-arg]
+    assert settings.secret_key is None
+    settings.refuse_unsafe()

@@ -6,7 +6,7 @@ from app.ballots import service
 from app.ballots.schemas import BallotIn, BallotPublic, RatingPublic, Score
 from app.ballots.writer import BallotWriter, Job, Rate, Replace, Written
 from app.consultations.dependencies import ParticipatingConsultation, participant_access
-from app.deps import PathId, SessionDep, SettingsDep, in_one_write
+from app.deps import PathId, SecretDep, SessionDep, in_one_write
 from app.openapi import problems
 from app.responses import as_json
 
@@ -27,20 +27,20 @@ async def grouped_write(request: Request, job: Job | None) -> Written | None:
 
 @router.get("", responses=problems(401, 404, 422))
 def read_ballot(
-    access: ParticipatingConsultation, session: SessionDep, settings: SettingsDep
+    access: ParticipatingConsultation, session: SessionDep, secret: SecretDep
 ) -> BallotPublic:
     """Your own ratings and your anonymous `ballot_key` (your receipt in ballots.csv)."""
     return service.read(
         session,
         consultation=access.consultation,
         account=access.actor,
-        secret=settings.secret_key.get_secret_value(),
+        secret=secret,
     )
 
 
 @router.put("", response_model=BallotPublic, responses=problems(400, 401, 404, 409, 413, 422))
 async def replace_ballot(
-    slug: str, data: BallotIn, request: Request, token: BearerToken, settings: SettingsDep
+    slug: str, data: BallotIn, request: Request, token: BearerToken, secret: SecretDep
 ) -> Response:
     """Replace your whole ballot, all or nothing; topics left out are no longer rated."""
     scores = [(r.topic_id, r.score) for r in data.ratings]
@@ -63,7 +63,7 @@ async def replace_ballot(
             consultation=access.consultation,
             account=access.actor,
             ratings=data.ratings,
-            secret=settings.secret_key.get_secret_value(),
+            secret=secret,
         )
 
     return as_json(await in_one_write(request, work))
@@ -78,7 +78,7 @@ async def rate_topic(
     data: Score,
     request: Request,
     token: BearerToken,
-    settings: SettingsDep,
+    secret: SecretDep,
 ) -> Response:
     """Set your rating of one topic."""
     written = await grouped_write(
@@ -97,7 +97,7 @@ async def rate_topic(
             account=access.actor,
             topic_id=topic_id,
             score=data.score,
-            secret=settings.secret_key.get_secret_value(),
+            secret=secret,
         )
 
     return as_json(await in_one_write(request, work))

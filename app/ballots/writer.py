@@ -34,6 +34,7 @@ from sqlalchemy import Engine
 from app.auth.tokens import token_hash
 from app.ballots.service import ballot_key
 from app.db import SQLITE_BUSY_TIMEOUT_MS, driver_sql, utcnow
+from app.server_secret import ServerSecret
 
 log = logging.getLogger(__name__)
 MAX_GROUP = 500  # writes per transaction: bounds how long one group holds the write lock
@@ -124,7 +125,9 @@ Queued = tuple[Job, "asyncio.Future[Written | None]"]
 
 
 class BallotWriter:
-    def __init__(self, engine: Engine, secret: str, sqlite_writer: anyio.Lock | None) -> None:
+    def __init__(
+        self, engine: Engine, secret: ServerSecret, sqlite_writer: anyio.Lock | None
+    ) -> None:
         self._engine = engine
         self._secret = secret
         self._sqlite_writer = sqlite_writer
@@ -245,7 +248,7 @@ class BallotWriter:
                     "account_id": account_id,
                     "stakeholder_group": group,
                     "ballot_key": ballot_key(
-                        self._secret, consultation_id=consultation_id, account_id=account_id
+                        self._secret.value, consultation_id=consultation_id, account_id=account_id
                     ),
                     "active": bool(_scores(job)),
                     "now": at,

@@ -18,7 +18,7 @@ from app.consultations.schemas import (
     TopicPublic,
     TopicUpdate,
 )
-from app.deps import PathId, SessionDep, SettingsDep
+from app.deps import PathId, SecretDep, SessionDep
 from app.errors import Unauthorized
 from app.openapi import problems
 from app.pagination import Page, Window, window
@@ -93,7 +93,7 @@ for _move in (lifecycle.Move.open, lifecycle.Move.close, lifecycle.Move.reopen):
 def list_topics(
     access: VisibleConsultation,
     session: SessionDep,
-    settings: SettingsDep,
+    secret: SecretDep,
     page: Annotated[Window, Depends(window)],
     order: Annotated[Literal["position", "shuffled"], Query()] = "position",
 ) -> Page[TopicPublic]:
@@ -103,9 +103,7 @@ def list_topics(
     if order == "shuffled":
         if access.account is None:
             raise Unauthorized("Sign in to get your own order of topics.")
-        topics = service.shuffled(
-            topics, secret=settings.secret_key.get_secret_value(), account_id=access.account.id
-        )
+        topics = service.shuffled(topics, secret=secret, account_id=access.account.id)
     items = topics[page.offset : page.offset + page.limit]
     return Page(items=[TopicPublic.model_validate(t) for t in items], total=len(topics))
 

@@ -19,7 +19,7 @@ from starlette.responses import Response
 
 from app.auth import service as accounts
 from app.auth.models import Account
-from app.deps import SessionDep, SettingsDep
+from app.deps import SecretDep, SessionDep, SettingsDep
 from app.errors import Forbidden
 from app.web.i18n import request_language
 
@@ -65,7 +65,9 @@ class Viewer:
         return response
 
 
-def _viewer(request: Request, session: SessionDep, settings: SettingsDep) -> Viewer:
+def _viewer(
+    request: Request, session: SessionDep, settings: SettingsDep, secret: SecretDep
+) -> Viewer:
     secure = request.url.scheme == "https"
     lifetime = settings.token_lifetime_minutes * 60
     cookies: dict[str, tuple[str, int] | None] = {}
@@ -84,7 +86,7 @@ def _viewer(request: Request, session: SessionDep, settings: SettingsDep) -> Vie
     viewer = Viewer(
         account=account,
         lang=request_language(request),
-        csrf=csrf_token(settings.secret_key.get_secret_value(), nonce, token),
+        csrf=csrf_token(secret, nonce, token),
         path=request.url.path,
         secure=secure,
         cookies=cookies,

@@ -12,7 +12,7 @@ from app.consultations import lifecycle
 from app.consultations import service as consultations
 from app.consultations.dependencies import Access
 from app.consultations.models import Consultation, Topic
-from app.deps import SessionDep, SettingsDep
+from app.deps import SecretDep, SessionDep
 from app.errors import Invalid
 from app.results import service as results
 from app.vocabulary import ConsultationState
@@ -76,10 +76,9 @@ def _page(
 
 @router.get("/c/{slug}")
 def consultation_page(
-    slug: str, viewer: CurrentViewer, session: SessionDep, settings: SettingsDep, saved: int = 0
+    slug: str, viewer: CurrentViewer, session: SessionDep, secret: SecretDep, saved: int = 0
 ) -> Response:
     access = consultation_for(session, slug, viewer)
-    secret = settings.secret_key.get_secret_value()
     return _page(viewer, session, access, secret, saved=bool(saved) and viewer.signed_in)
 
 
@@ -108,11 +107,10 @@ def save_ballot(
     viewer: CurrentViewer,
     form: CheckedForm,
     session: SessionDep,
-    settings: SettingsDep,
+    secret: SecretDep,
 ) -> Response:
     access = consultation_for(session, slug, viewer)
     account = access.actor  # anonymous: Unauthorized, i.e. the sign-in page
-    secret = settings.secret_key.get_secret_value()
     topics = consultations.list_topics(session, access.consultation)
     ratings, chosen, errors = _ratings(form, topics)
     if not errors:
