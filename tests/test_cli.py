@@ -8,7 +8,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from app.db import make_engine, make_sessionmaker
-from app.models import Account, Consultation
+from app.models import Account, Consultation, Participant, Rating
 
 CONSULTA = str(Path(sys.executable).with_name("consulta"))
 
@@ -29,7 +29,7 @@ def run(tmp_path: Path, *args: str, stdin: str = "") -> subprocess.CompletedProc
     )
 
 
-def count(tmp_path: Path, model: type[Account] | type[Consultation]) -> int:
+def count(tmp_path: Path, model: type[Account | Consultation | Rating]) -> int:
     engine = make_engine(f"sqlite:///{tmp_path / 'cli.db'}")
     try:
         with make_sessionmaker(engine)() as session:
@@ -100,3 +100,39 @@ def test_export_ballots_and_rank_offline(tmp_path: Path) -> None:
     off_scale = run(tmp_path, "rank", str(ballots), "--scale", "1..4")
     assert off_scale.returncode == 1
     assert "scale" in off_scale.stderr
+
+
+def test_demo_creates_the_participants_and_ratings_it_reports(tmp_path: Path) -> None:
+    """Issue 12, finding 9: the demo's topics have commas in their titles; its CSV must quote
+    them, or the import refuses every row and the demo is an empty open consultation."""
+    created = run(tmp_path, "demo", "demo-x", "--participants", "40", "--seed", "3")
+    assert created.returncode == 0, created.stderr
+    engine = make_engine(f"sqlite:///{tmp_path / 'cli.db'}")
+    try:
+        with make_sessionmaker(engine)() as session:
+            demo = session.scalar(select(Consultation).where(Consultation.slug == "demo-x"))
+            assert demo is not None
+            participants = session.scalar(
+                select(func.count()).where(Participant.consultation_id == demo.id)
+            )
+            ratings = session.scalar(select(func.count()).where(Rating.consultation_id == demo.id))
+    finally:
+        engine.dispose()
+    assert participants == 40
+    assert ratings is not None and ratings >= 40
+    assert f"Created demo-x: 40 synthetic participants, {ratings} ratings." in created.stdout
+
+
+def test_a_refused_import_writes_nothing_and_exits_1(tmp_path: Path) -> None:
+    assert run(tmp_path, "demo", "demo-y", "--participants", "5").returncode == 0
+    before = count(tmp_path, Rating)
+    bad = tmp_path / "bad.csv"
+    bad.write_text(
+        "participant_key,stakeholder_group,topic,score\n"
+        "p1,civil_society,Digital Economy,5\n"
+        "p2,civil_society,Digital Economy,9\n"
+    )
+    refused = run(tmp_path, "import-ratings", "demo-y", str(bad))
+    assert refused.returncode == 1
+    assert "line 3: score 9 is outside the scale 1..5" in refused.stderr
+    assert count(tmp_path, Rating) == before
