@@ -56,12 +56,17 @@ class Base(DeclarativeBase):
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
+    """Statement parameters are kept out of error messages and logs (hide_parameters): they
+    hold who rated what."""
     if not url.startswith("sqlite"):
         # A request waiting on a row lock holds a worker thread; never wait forever.
         connect_args = {"options": "-c lock_timeout=10000"} if "psycopg" in url else {}
-        return create_engine(url, pool_pre_ping=True, connect_args=connect_args, **kwargs)
+        return create_engine(
+            url, pool_pre_ping=True, hide_parameters=True, connect_args=connect_args, **kwargs
+        )
     engine = create_engine(
         url,
+        hide_parameters=True,
         connect_args={"isolation_level": None, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
         **kwargs,
     )

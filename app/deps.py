@@ -11,11 +11,11 @@ from sqlalchemy.orm import Session
 from app.config import Settings
 from app.db import transaction
 from app.server_secret import ServerSecret
-from app.vocabulary import MAX_ID
+from app.vocabulary import MAX_ID, MIN_ID
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 T = TypeVar("T")
-PathId = Annotated[int, Path(le=MAX_ID)]  # an id in the path; larger than any id is 422
+PathId = Annotated[int, Path(ge=MIN_ID, le=MAX_ID)]  # beyond what a database holds: 422
 
 
 async def get_settings(request: Request) -> Settings:

@@ -13,6 +13,8 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from app.logs import route_label
+
 log = logging.getLogger("consulta.errors")
 
 PROBLEM_JSON = "application/problem+json"
@@ -123,7 +125,7 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
 
 
 async def _integrity_error(request: Request, exc: Exception) -> JSONResponse:
-    log.warning("integrity error on %s %s: %s", request.method, request.url.path, exc)
+    log.warning("integrity error on %s %s: %s", request.method, route_label(request.scope), exc)
     return problem(
         request,
         409,
@@ -134,7 +136,7 @@ async def _integrity_error(request: Request, exc: Exception) -> JSONResponse:
 
 async def _data_error(request: Request, exc: Exception) -> JSONResponse:
     # A value the database cannot hold (PostgreSQL refuses NUL characters in text, say).
-    log.warning("data error on %s %s: %s", request.method, request.url.path, exc)
+    log.warning("data error on %s %s: %s", request.method, route_label(request.scope), exc)
     detail = "A value cannot be stored (it has a NUL character or is out of range)."
     return problem(
         request,
@@ -146,7 +148,7 @@ async def _data_error(request: Request, exc: Exception) -> JSONResponse:
 
 
 async def _database_unavailable(request: Request, exc: Exception) -> JSONResponse:
-    log.error("database unavailable on %s %s: %s", request.method, request.url.path, exc)
+    log.error("database unavailable on %s %s: %s", request.method, route_label(request.scope), exc)
     return problem(
         request,
         503,
@@ -157,7 +159,9 @@ async def _database_unavailable(request: Request, exc: Exception) -> JSONRespons
 
 
 async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
-    log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    log.exception(
+        "unhandled error on %s %s", request.method, route_label(request.scope), exc_info=exc
+    )
     return problem(request, 500, "An unexpected error occurred; it has been logged.")
 
 

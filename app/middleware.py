@@ -9,6 +9,7 @@ import uuid
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.errors import PROBLEM_JSON
+from app.logs import route_label
 
 
 class BodyLimit:
@@ -106,18 +107,6 @@ DOCS_PATHS = ("/docs", "/redoc")
 access_log = logging.getLogger("consulta.access")
 
 
-def route_template(scope: Scope) -> str:
-    """The path with its parameters named, e.g. /api/v1/consultations/{slug}/ballot, so that
-    log records group by endpoint and carry no identifiers."""
-    names = {str(value): name for name, value in scope.get("path_params", {}).items()}
-    if not names:
-        return str(scope["path"])
-    return "/".join(
-        f"{{{names[segment]}}}" if segment in names else segment
-        for segment in str(scope["path"]).split("/")
-    )
-
-
 class RequestContext:
     """Gives every request an id (a valid incoming X-Request-ID is kept), adds the security
     headers to every response, and writes one access-log record per request: id, method,
@@ -154,15 +143,16 @@ class RequestContext:
         try:
             await self.app(scope, receive, send_with_headers)
         finally:
+            route = route_label(scope)
             access_log.info(
                 "%s %s %s",
                 scope["method"],
-                scope["path"],
+                route,
                 status,
                 extra={
                     "request_id": request_id,
                     "method": scope["method"],
-                    "route": route_template(scope),
+                    "route": route,
                     "status": status,
                     "duration_ms": round((time.perf_counter() - started) * 1000, 2),
                     "account_id": state.get("account_id"),

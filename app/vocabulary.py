@@ -6,9 +6,11 @@ from typing import Annotated
 import pycountry
 from pydantic import AfterValidator, Field
 
-MAX_ID = 2**63 - 1
-"""The largest id a database holds (64-bit signed): a larger one is 422, not a crash."""
-Id = Annotated[int, Field(le=MAX_ID)]
+MIN_ID, MAX_ID = -(2**63), 2**63 - 1
+"""The range of a database id (64-bit signed). An integer outside it, in a path, query or
+body, is 422, never a crash in the driver; one inside it that names nothing is 404 (or 422 in
+a body), as for any unknown id."""
+Id = Annotated[int, Field(ge=MIN_ID, le=MAX_ID)]
 
 
 class StakeholderGroup(StrEnum):

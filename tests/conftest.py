@@ -8,6 +8,8 @@ runs on PostgreSQL instead, and the tests that need PostgreSQL itself run too.
 from __future__ import annotations
 
 import itertools
+import os
+import secrets
 from collections.abc import AsyncIterator, Iterator
 
 import httpx
@@ -17,6 +19,18 @@ from fastapi import FastAPI
 from app.config import Settings
 from app.main import create_app
 from tests.databases import Databases, Reader, settings_for
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # One contract-fuzzing seed per run, fresh unless given: chosen here, in the controlling
+    # process, before pytest-xdist starts its workers (which inherit the environment).
+    if not hasattr(config, "workerinput"):
+        os.environ.setdefault("CONSULTA_FUZZ_SEED", str(secrets.randbelow(2**32)))
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    seed = os.environ["CONSULTA_FUZZ_SEED"]
+    return f"contract fuzzing seed: {seed} (CONSULTA_FUZZ_SEED={seed} repeats this run)"
 
 
 @pytest.fixture(scope="session", autouse=True)

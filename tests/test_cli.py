@@ -119,7 +119,8 @@ def test_demo_creates_the_participants_and_ratings_it_reports(tmp_path: Path) ->
     finally:
         engine.dispose()
     assert participants == 40
-    assert ratings is not None and ratings >= 40
+    assert ratings is not None
+    assert ratings >= 40
     assert f"Created demo-x: 40 synthetic participants, {ratings} ratings." in created.stdout
 
 

@@ -8,9 +8,9 @@ import pytest
 from fastapi import FastAPI
 
 from app.config import PUBLISHED_SECRET_KEYS, Settings, UnsafeSettings
-from app.logs import JsonLines
+from app.logs import UNMATCHED, JsonLines, TextLines
 from app.main import create_app
-from tests.actors import API, register
+from tests.actors import API, add_topics, admin, create_consultation, move, register
 
 
 async def test_every_response_carries_security_headers_and_a_request_id(
@@ -100,3 +100,59 @@ def test_no_secret_configured_is_not_a_default_one() -> None:
     settings = Settings(_env_file=None, database_url="sqlite:///x.db")  # type: ignore[call-arg]
     assert settings.secret_key is None
     settings.refuse_unsafe()
+
+
+async def test_logs_name_routes_by_template_never_the_topic_rated(
+    client: httpx.AsyncClient, app: FastAPI, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Issue 12, finding 5: `PUT …/ballot/7` next to an account id told who rated what."""
+    boss = await admin(client, app)
+    slug = str((await create_consultation(client, boss, slug="topic-secrecy"))["slug"])
+    topics = await add_topics(client, boss, slug, [f"T{i}" for i in range(12)])
+    await move(client, boss, slug, "open")
+    voter = await register(client)
+    rated = topics[-1]
+    with caplog.at_level(logging.INFO):
+        for method, path, body in (
+            ("PUT", f"/ballot/{rated}", {"score": 4}),
+            ("PUT", "/ballot", {"ratings": [{"topic_id": rated, "score": 5}]}),
+            ("DELETE", f"/ballot/{rated}", None),
+            ("PUT", "/ballot/999999", {"score": 4}),  # the general path, refused
+        ):
+            url = f"{API}/consultations/{slug}{path}"
+            response = await client.request(method, url, json=body, headers=voter.headers)
+            assert response.status_code < 500
+    ours = [r for r in caplog.records if r.name.startswith("consulta")]
+    lines = [JsonLines().format(r) for r in ours] + [
+        TextLines("%(message)s").format(r) for r in ours
+    ]
+    routes = {json.loads(JsonLines().format(r)).get("route") for r in ours}
+    assert f"{API}/consultations/{{slug}}/ballot/{{topic_id}}" in routes
+    assert f"{API}/consultations/{{slug}}/ballot" in routes
+    for line in lines:
+        assert str(rated) not in line
+        assert "999999" not in line
+
+
+async def test_no_request_can_forge_a_log_line(
+    client: httpx.AsyncClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    forged = "/x%0a2026-01-01 INFO consulta.access GET /admin 200%0d%1b[2J"
+    with caplog.at_level(logging.INFO):
+        await client.get(forged)
+        await client.get(f"{API}/consultations/a%0aforged")
+    ours = [r for r in caplog.records if r.name.startswith("consulta")]
+    assert ours
+    for record in ours:
+        text = TextLines("%(asctime)s %(levelname)s %(name)s %(message)s").format(record)
+        assert "\n" not in text
+        assert "\r" not in text
+        assert "\x1b" not in text
+        assert "forged" not in text  # unmatched paths and parameters are not logged at all
+    routes = [r.__dict__.get("route") for r in caplog.records if r.name == "consulta.access"]
+    assert routes == [UNMATCHED, f"{API}/consultations/{{slug}}"]
+
+
+def test_text_logs_escape_control_characters() -> None:
+    record = logging.LogRecord("x", logging.WARNING, "f", 1, "a %s b", ("\n2026 forged\r",), None)
+    assert TextLines("%(message)s").format(record) == "a \\n2026 forged\\r b"

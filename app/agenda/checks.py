@@ -81,7 +81,10 @@ def outside_event(slot: SessionSlot, event: Event) -> bool:
     for moment in (slot.starts_at, slot.ends_at):
         if moment is None:
             continue
-        day = moment.astimezone(zone).date()
+        try:
+            day = moment.astimezone(zone).date()
+        except OverflowError:  # at the very ends of the calendar: no event is there
+            return True
         if (event.starts_on and day < event.starts_on) or (event.ends_on and day > event.ends_on):
             return True
     return False

@@ -1,6 +1,7 @@
 """The final report as Markdown, in the shape of the LACIGF 2017 report: background, the program
 committee by stakeholder group, the agenda, then each session with its people."""
 
+import re
 from collections import defaultdict
 
 import pycountry
@@ -19,6 +20,23 @@ GROUP_HEADINGS = {
 }
 
 
+INLINE_MARKUP = re.compile(r"([\\`*_\[\]<>#|~&])")
+BLOCK_START = re.compile(r"^(\d*)([-+=.)])")
+
+
+def inline(text: str) -> str:
+    """A person's text inside a line of ours: on one line, its Markdown characters escaped, so
+    a name or title cannot add headings, entries, links or HTML to the report."""
+    return INLINE_MARKUP.sub(r"\\\1", " ".join(text.split()))
+
+
+def block(text: str) -> str:
+    """A person's multi-line text as a paragraph of its own: each line escaped as `inline`,
+    and a line that would start a list, quote or heading made plain."""
+    lines = (inline(line) for line in text.splitlines())
+    return "\n".join(BLOCK_START.sub(r"\1\\\2", line) for line in lines).strip()
+
+
 def _dates(consultation: Consultation) -> str:
     start, end = consultation.starts_on, consultation.ends_on
     if start and end:
@@ -34,7 +52,7 @@ def country_name(code: str | None) -> str | None:
 
 
 def _member(seat: Seat) -> str:
-    line = " / ".join(p for p in (seat.name, seat.organization) if p)
+    line = " / ".join(inline(p) for p in (seat.name, seat.organization) if p)
     return f"{country_name(seat.country)}: {line}" if seat.country else line
 
 
@@ -44,20 +62,22 @@ def report_md(
     sessions: list[AgendaSession],
     topics: dict[int, Topic],
 ) -> str:
-    place = ", ".join(p for p in (consultation.city, country_name(consultation.country)) if p)
-    out = [f"# Final report: {consultation.title}", ""]
+    place = ", ".join(
+        inline(p) for p in (consultation.city, country_name(consultation.country)) if p
+    )
+    out = [f"# Final report: {inline(consultation.title)}", ""]
     out += [f"{place}, {_dates(consultation)}" if place else _dates(consultation), ""]
     out += ["## Background", ""]
-    out.append(f"- Forum: {consultation.forum}")
-    out.append(f"- Edition: {consultation.edition}")
+    out.append(f"- Forum: {inline(consultation.forum)}")
+    out.append(f"- Edition: {inline(consultation.edition)}")
     if place:
         out.append(f"- Place: {place}")
     out.append(f"- Dates: {_dates(consultation)}")
     if consultation.secretariat:
-        out.append(f"- Secretariat: {consultation.secretariat}")
+        out.append(f"- Secretariat: {inline(consultation.secretariat)}")
     out.append("")
     if consultation.description:
-        out += [consultation.description, ""]
+        out += [block(consultation.description), ""]
     out += ["## Program Committee", ""]
     by_group: dict[str, list[Seat]] = defaultdict(list)
     for seat in seats:
@@ -71,23 +91,24 @@ def report_md(
             out.append(f"- Vacant seats: {vacancies}")
         out.append("")
     out += ["## Agenda", ""]
-    out += [f"{i}. {s.title}" for i, s in enumerate(sessions, start=1)] or ["(no sessions)"]
+    out += [f"{i}. {inline(s.title)}" for i, s in enumerate(sessions, start=1)] or ["(no sessions)"]
     out.append("")
     for s in sessions:
         topic = topics.get(s.topic_id) if s.topic_id else None
-        heading = f"Topic: {topic.title}" if topic and topic.title == s.title else s.title
+        same = topic is not None and topic.title == s.title
+        heading = f"Topic: {inline(s.title)}" if same else inline(s.title)
         out += [f"## {heading}", ""]
-        if topic and topic.title != s.title:
-            out += [f"Topic: {topic.title}", ""]
+        if topic and not same:
+            out += [f"Topic: {inline(topic.title)}", ""]
         out += [f"Format: {s.format.replace('_', ' ')}", ""]
         if s.starts_at and s.ends_at:
             out += [f"When: {s.starts_at.isoformat()} to {s.ends_at.isoformat()}", ""]
         if s.room:
-            out += [f"Room: {s.room}", ""]
+            out += [f"Room: {inline(s.room)}", ""]
         for title, names in people_by_role(s):
-            out += [f"{title}: {'; '.join(names)}", ""]
+            out += [f"{title}: {'; '.join(inline(name) for name in names)}", ""]
         if s.description:
-            out += [s.description, ""]
+            out += [block(s.description), ""]
         if s.questions:
-            out += ["Key questions", ""] + [f"- {q}" for q in s.questions] + [""]
+            out += ["Key questions", ""] + [f"- {inline(q)}" for q in s.questions] + [""]
     return "\n".join(out)

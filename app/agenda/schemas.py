@@ -1,8 +1,9 @@
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
 
+from app.text import Description, Name, Organization, Question, Title
 from app.vocabulary import (
     ConsultationState,
     CountryCode,
@@ -11,11 +12,6 @@ from app.vocabulary import (
     SessionFormat,
     StakeholderGroup,
 )
-
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-Organization = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)
-]
 
 
 class Person(BaseModel):
@@ -55,10 +51,19 @@ class AgendaPublic(BaseModel):
     sessions: list[SessionPublic]
 
 
-Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
-Question = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
-Room = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-Description = Annotated[str, StringConstraints(strip_whitespace=True, max_length=20_000)]
+Room = Name
+
+
+MIN_YEAR, MAX_YEAR = 1900, 2999
+
+
+def _plausible(moment: datetime) -> datetime:
+    if not MIN_YEAR <= moment.year <= MAX_YEAR:
+        raise ValueError(f"must be in a year from {MIN_YEAR} to {MAX_YEAR}")
+    return moment
+
+
+SessionTime = Annotated[AwareDatetime, AfterValidator(_plausible)]
 
 
 class SessionCreate(BaseModel):
@@ -67,8 +72,8 @@ class SessionCreate(BaseModel):
     title: Title
     topic_id: Id | None = None
     format: SessionFormat = SessionFormat.panel
-    starts_at: AwareDatetime | None = None
-    ends_at: AwareDatetime | None = None
+    starts_at: SessionTime | None = None
+    ends_at: SessionTime | None = None
     room: Room | None = None
     description: Description | None = None
     questions: list[Question] = Field(default_factory=list, max_length=50)
@@ -84,8 +89,8 @@ class SessionUpdate(BaseModel):
     title: Title | None = None
     topic_id: Id | None = None
     format: SessionFormat | None = None
-    starts_at: AwareDatetime | None = None
-    ends_at: AwareDatetime | None = None
+    starts_at: SessionTime | None = None
+    ends_at: SessionTime | None = None
     room: Room | None = None
     description: Description | None = None
     questions: list[Question] | None = Field(default=None, max_length=50)

@@ -229,7 +229,7 @@ def from_ranking(
         )
     method = results.method_or_default(consultation, data.method)
     top = data.top or consultation.agenda_size
-    ranking = results.ranking(session, consultation, method=method, fold_groups=False)
+    ranking = results.ranking(session, consultation, method=method)
     ranked = [e for e in ranking.entries if e.rank is not None]
     line = cutline.cut(ranked, top)
     chosen = ranked[:top]
@@ -318,6 +318,7 @@ def agenda_checks(session: Session, consultation: Consultation) -> AgendaChecks:
 
 
 def finalize(session: Session, *, consultation: Consultation, actor: Account) -> AgendaPublic:
+    consultations.lock(session, consultation)
     try:
         lifecycle.next_state(ConsultationState(consultation.state), lifecycle.Move.finalize)
     except lifecycle.IllegalMove as exc:

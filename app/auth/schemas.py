@@ -3,10 +3,11 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field, StringConstraints
 
+from app.text import Name, OneLine
 from app.vocabulary import CountryCode, StakeholderGroup
 
-DisplayName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-Organization = Annotated[str, StringConstraints(strip_whitespace=True, max_length=300)]
+DisplayName = Name
+Organization = Annotated[str, StringConstraints(strip_whitespace=True, max_length=300), OneLine]
 Password = Annotated[str, Field(min_length=10, max_length=1024)]
 Email = Annotated[EmailStr, AfterValidator(str.lower)]
 

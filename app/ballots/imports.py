@@ -21,6 +21,7 @@ from app.audit import service as audit
 from app.auth.models import Account
 from app.ballots.models import Participant, Rating
 from app.ballots.service import ballot_key
+from app.consultations import service as consultations
 from app.consultations.models import Consultation, Topic
 from app.db import dialect_insert, utcnow
 from app.results import tally
@@ -172,6 +173,7 @@ def write(
 ) -> int:
     """Upserts the participants and their ratings in bulk; returns how many participants are
     new. One transaction: the caller commits or nothing is written."""
+    consultations.lock(session, consultation, shared=True)
     if consultation.state not in IMPORTABLE:
         raise ImportRefused(
             f"Ratings can be imported while the consultation is open or closed; it is "

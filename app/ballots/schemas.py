@@ -2,6 +2,8 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
+from app.vocabulary import MAX_ID, MIN_ID
+
 
 class Score(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -10,7 +12,7 @@ class Score(BaseModel):
 
 
 class RatingIn(Score):
-    topic_id: StrictInt
+    topic_id: StrictInt = Field(ge=MIN_ID, le=MAX_ID)
 
 
 class BallotIn(BaseModel):

@@ -18,6 +18,7 @@ from app.auth.models import Account
 from app.ballots.models import Participant, Rating
 from app.ballots.schemas import BallotPublic, RatingIn, RatingPublic
 from app.consultations import lifecycle
+from app.consultations import service as consultations
 from app.consultations.models import Consultation, Topic
 from app.db import utcnow
 from app.errors import Conflict, Invalid, NotFound
@@ -32,7 +33,8 @@ def ballot_key(secret: str, *, consultation_id: int, account_id: int) -> str:
     return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()[:32]
 
 
-def _require_open(consultation: Consultation) -> None:
+def _require_open(session: Session, consultation: Consultation) -> None:
+    consultations.lock(session, consultation, shared=True)
     if not lifecycle.accepts_ballots(ConsultationState(consultation.state)):
         raise Conflict(
             f"Ratings are accepted only while the consultation is open; it is "
@@ -181,7 +183,7 @@ def rate(
     score: int,
     secret: str,
 ) -> RatingPublic:
-    _require_open(consultation)
+    _require_open(session, consultation)
     _require_topic(session, consultation, topic_id)
     _check_score(consultation, score, ("body", "score"))
     participant = _join(session, consultation, account, secret)
@@ -198,7 +200,7 @@ def replace(
     secret: str,
 ) -> BallotPublic:
     """Replaces the whole ballot: validated in full first, so it is all or nothing."""
-    _require_open(consultation)
+    _require_open(session, consultation)
     repeated = sorted(t for t, n in Counter(r.topic_id for r in ratings).items() if n > 1)
     if repeated:
         raise Invalid(f"Topics rated more than once: {repeated}.", loc=("body", "ratings"))
@@ -224,7 +226,7 @@ def replace(
 def withdraw(
     session: Session, *, consultation: Consultation, account: Account, topic_id: int
 ) -> None:
-    _require_open(consultation)
+    _require_open(session, consultation)
     _require_topic(session, consultation, topic_id)
     participant_id = session.scalar(
         update(Participant)

@@ -47,6 +47,10 @@ JOIN accounts a ON a.id = t.account_id
 JOIN consultations c ON c.slug = :slug AND c.state = 'open'
 WHERE t.token_hash = :token_hash AND t.expires_at > :now
 """
+# PostgreSQL: the consultation's row is share-locked until COMMIT, as on the general path
+# (app.consultations.service.lock), so a close waits for this group and a group that comes
+# after the close finds no open consultation.
+CALLER_LOCKING = CALLER.rstrip() + " FOR SHARE OF c\n"
 TOPICS = "SELECT id FROM topics WHERE consultation_id = :consultation_id"
 # The participant row is created at the first rating (which fixes the group) and counts
 # every ballot write; the upsert also locks it, so one participant's writes never interleave.
@@ -135,7 +139,7 @@ class BallotWriter:
         self._sql = {
             name: driver_sql(sql, engine.dialect.name)
             for name, sql in {
-                "caller": CALLER,
+                "caller": CALLER if self._sqlite else CALLER_LOCKING,
                 "topics": TOPICS,
                 "join": JOIN,
                 "rate": RATE if self._sqlite else RATE_ARRAYS,

@@ -1,13 +1,7 @@
-from typing import Annotated
+from pydantic import BaseModel, ConfigDict, EmailStr
 
-from pydantic import BaseModel, ConfigDict, EmailStr, StringConstraints
-
+from app.text import Name, Organization
 from app.vocabulary import CountryCode, StakeholderGroup
-
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-Organization = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)
-]
 
 
 class SeatCreate(BaseModel):

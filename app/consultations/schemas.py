@@ -11,6 +11,7 @@ from pydantic import (
     model_validator,
 )
 
+from app.text import Description, Label, OneLine, Title
 from app.vocabulary import ConsultationState, CountryCode
 
 MAX_LEVELS = 11
@@ -34,15 +35,18 @@ Slug = Annotated[
     str,
     StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", min_length=2, max_length=100),
 ]
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
-LongText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=20_000)]
+Text = Title
+LongText = Description
 MethodName = Annotated[
     str, AfterValidator(_known_method), Field(description="A name from GET /scoring/methods")
 ]
 TimeZone = Annotated[str, AfterValidator(_known_timezone), Field(examples=["America/Panama"])]
-Label = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
-Forum = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
-Edition = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50)]
+Forum = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100), OneLine
+]
+Edition = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50), OneLine
+]
 
 
 class Rules(BaseModel):

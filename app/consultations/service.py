@@ -181,9 +181,19 @@ def update(
     return consultation
 
 
+def lock(session: Session, consultation: Consultation, *, shared: bool = False) -> None:
+    """Locks the consultation's row until commit and reloads it. Lifecycle moves take it
+    exclusively; ballot writes share it. So on PostgreSQL a close waits for the ballot writes
+    in flight, and a write that comes after the close sees it closed: the digest the close
+    records is exact, and nothing commits after it. (On SQLite every write transaction holds
+    the database's write lock already.)"""
+    session.refresh(consultation, with_for_update={"read": True} if shared else True)
+
+
 def move(
     session: Session, *, consultation: Consultation, move: lifecycle.Move, actor: Account
 ) -> Consultation:
+    lock(session, consultation)
     try:
         new_state = lifecycle.next_state(ConsultationState(consultation.state), move)
     except lifecycle.IllegalMove as exc:

@@ -1,4 +1,5 @@
-"""ballots.csv: the anonymised ballots, deterministic to the byte, and its digest."""
+"""ballots.csv: the anonymised ballots, deterministic to the byte, and its digest; and the one
+rule for every text cell of a CSV export."""
 
 import hashlib
 from collections.abc import Iterator
@@ -11,6 +12,13 @@ from app.scoring import folded_group
 
 HEADER = ("ballot", "stakeholder_group", "topic_id", "score")
 CHUNK_ROWS = 5_000
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_text(value: str) -> str:
+    """A text cell that a spreadsheet would run as a formula is prefixed with `'` (OWASP's
+    advice against CSV injection); numbers are written as numbers, never through here."""
+    return f"'{value}" if value.startswith(FORMULA_STARTS) else value
 
 
 def ballots_csv(session: Session, consultation: Consultation) -> Iterator[bytes]:

@@ -13,6 +13,7 @@ from app.openapi import problems
 from app.responses import as_json
 from app.results import exports, service
 from app.results.schemas import MethodPublic, Ranking, Stability
+from app.results.service import MAX_DRAWS
 
 router = APIRouter(tags=["results"])
 Method = Annotated[
@@ -32,15 +33,21 @@ def _require_results(access: Access) -> None:
         raise access.deny("Results are public once the consultation is closed.")
 
 
+def require_ballots(access: Access) -> None:
+    """ballots.csv only once closed, for every caller: while ratings arrive, watching it
+    would tie each new key to the moment someone voted."""
+    if not service.ballots_published(access.consultation):
+        raise access.deny("The anonymised ballots are published once the consultation closes.")
+
+
 def _ranking(access: Access, session: Session, settings: Settings, method: str | None) -> Ranking:
-    """The ranking as this caller may see it: small groups folded for the public, and while
-    open possibly a few seconds old (settings.live_results_max_age_seconds)."""
+    """The ranking as this caller may see it: while open possibly a few seconds old
+    (settings.live_results_max_age_seconds)."""
     _require_results(access)
     return service.ranking(
         session,
         access.consultation,
         method=service.method_or_default(access.consultation, method),
-        fold_groups=not access.can_manage,
         max_age=settings.live_results_max_age_seconds,
     )
 
@@ -83,7 +90,7 @@ def read_stability(
     settings: SettingsDep,
     method: Method = None,
     top: Annotated[int | None, Query(ge=1, le=1000, description="Default: agenda_size")] = None,
-    draws: Annotated[int, Query(ge=200, le=5000)] = 200,
+    draws: Annotated[int, Query(ge=200, le=MAX_DRAWS)] = 200,
     seed: Annotated[int, Query(ge=0, le=2**32 - 1)] = 0,
 ) -> Stability:
     """Per topic, the probability of being in the top `top` and a 90% rank interval, under
@@ -108,8 +115,9 @@ def read_stability(
 )
 def read_ballots_csv(access: VisibleConsultation, request: Request) -> StreamingResponse:
     """Anonymised ballots `ballot,stakeholder_group,topic_id,score` (small groups folded into
-    `other`); the ranking's `ballot_digest` is the SHA-256 of exactly these bytes."""
-    _require_results(access)
+    `other`); the ranking's `ballot_digest` is the SHA-256 of exactly these bytes. Published
+    once the consultation is closed, for every caller."""
+    require_ballots(access)
     consultation = access.consultation
     sessions = request.app.state.sessions
 

@@ -12,6 +12,7 @@ from datetime import timedelta
 from typing import Any, TypeVar
 
 from pydantic import BaseModel
+from sqlalchemy import Executable, delete, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -34,6 +35,9 @@ from app.vocabulary import ConsultationState
 
 T = TypeVar("T", bound=BaseModel)
 
+MAX_DRAWS = 2000  # resampling is CPU time anyone may ask for: bounded
+MAX_CACHED_PER_FAMILY = 16
+
 STABILITY_NOTE = (
     "An estimate from resampling participants with replacement; repeatable with the same seed."
 )
@@ -51,6 +55,11 @@ def is_public(consultation: Consultation) -> bool:
     if state in (ConsultationState.closed, ConsultationState.finalized):
         return True
     return state is ConsultationState.open and consultation.live_results
+
+
+def ballots_published(consultation: Consultation) -> bool:
+    state = ConsultationState(consultation.state)
+    return state in (ConsultationState.closed, ConsultationState.finalized)
 
 
 def method_or_default(consultation: Consultation, method: str | None) -> str:
@@ -85,9 +94,19 @@ def _cached(
     return model.model_validate_json(row.body)
 
 
-def _store(session: Session, consultation_id: int, key: str, version: int, body: str) -> None:
+def _store(
+    session: Session,
+    consultation_id: int,
+    key: str,
+    version: int,
+    body: str,
+    *,
+    family: str | None = None,
+) -> None:
     """Best effort: a result that cannot be cached right now is simply computed again. A
-    result never replaces one computed from a later version."""
+    result never replaces one computed from a later version. With `family` (a key prefix),
+    only the MAX_CACHED_PER_FAMILY most recent results of that family are kept: callers
+    choose the seed of a stability report, and each seed must not cost a row forever."""
     insert = dialect_insert(session)
     statement = insert(CachedResult).values(
         consultation_id=consultation_id, key=key, version=version, body=body, computed_at=utcnow()
@@ -101,16 +120,30 @@ def _store(session: Session, consultation_id: int, key: str, version: int, body:
         },
         where=CachedResult.version <= statement.excluded.version,
     )
+    statements: list[Executable] = [statement]
+    if family is not None:
+        same = (CachedResult.consultation_id == consultation_id) & CachedResult.key.startswith(
+            family, autoescape=True
+        )
+        recent = (
+            select(CachedResult.key)
+            .where(same)
+            .order_by(CachedResult.computed_at.desc(), CachedResult.key)
+            .limit(MAX_CACHED_PER_FAMILY)
+        )
+        statements.append(delete(CachedResult).where(same, CachedResult.key.not_in(recent)))
     try:
         if _reading_sqlite(session):
             # A SQLite read transaction cannot take the write lock once another write has
             # committed since it began (it fails at once, without waiting): while ratings
             # arrive nothing would ever be cached. So it is stored in a write of its own.
             with transaction(sessionmaker(session.get_bind()), write=True) as own:
-                own.execute(statement)
+                for each in statements:
+                    own.execute(each)
         else:
             with session.begin_nested():
-                session.execute(statement)
+                for each in statements:
+                    session.execute(each)
     except OperationalError:
         pass
 
@@ -136,13 +169,14 @@ def ranking(
     consultation: Consultation,
     *,
     method: str,
-    fold_groups: bool,
     max_age: float = 0.0,
 ) -> Ranking:
     """Exact for the current tally version, unless `max_age` allows a recent result while the
-    consultation is open (see _cached)."""
+    consultation is open (see _cached). Groups below min_group_size are folded into `other`
+    for every caller, committee and admins included: a group of one would show that person's
+    ratings."""
     version = queries.tally_version(session, consultation.id)
-    key = f"ranking:{method}:{'folded' if fold_groups else 'full'}"
+    key = f"ranking:{method}"
     cached = _cached(session, consultation, key, version, Ranking, max_age)
     if cached is not None:
         return cached
@@ -158,7 +192,7 @@ def ranking(
         tallies,
         prior_weight=consultation.prior_weight,
         min_group_size=consultation.min_group_size,
-        fold_groups=fold_groups,
+        fold_groups=True,
     )
     result = Ranking(
         method=method,
@@ -166,7 +200,7 @@ def ranking(
         ratings=sum(sum(counts) for counts in tallies.histograms.values()),
         ballot_digest=ballot_digest(session, consultation, version),
         computed_at=utcnow(),
-        groups_folded=fold_groups,
+        groups_folded=True,
         entries=[_entry(e) for e in entries],
     )
     _store(session, consultation.id, key, version, result.model_dump_json())
@@ -210,7 +244,7 @@ def ranking_csv(result: Ranking, levels: range) -> str:
             "" if e.rank is None else e.rank,
             str(e.tied).lower(),
             e.topic.id,
-            e.topic.title,
+            exports.csv_text(e.topic.title),
             "" if e.score is None else repr(e.score),
             e.n,
             "" if e.spread is None else repr(e.spread),
@@ -265,5 +299,5 @@ def stability(
             for s in report
         ],
     )
-    _store(session, consultation.id, key, version, result.model_dump_json())
+    _store(session, consultation.id, key, version, result.model_dump_json(), family="stability:")
     return result

@@ -125,5 +125,9 @@ CheckedForm = Annotated[FormData, Depends(_checked_form)]
 
 
 def text(form: FormData, name: str) -> str:
+    """A field's text, stripped, with the CRLF line breaks browsers send made plain newlines
+    (the API's multi-line fields allow only newline and tab)."""
     value: Any = form.get(name, "")
-    return value.strip() if isinstance(value, str) else ""
+    if not isinstance(value, str):
+        return ""
+    return value.replace("\r\n", "\n").replace("\r", "\n").strip()

@@ -1,11 +1,15 @@
 """What the contract fuzzers found, kept as plain deterministic tests."""
 
+from datetime import UTC, date, datetime
+
 import httpx
 import pytest
 from fastapi import FastAPI
 
-from tests.actors import API, add_topics, admin, create_consultation, move, register
+from app.agenda.checks import Event, SessionSlot, outside_event
+from tests.actors import API, PASSWORD, add_topics, admin, create_consultation, move, register
 from tests.snapshots import snapshot
+from tests.web.html import sign_in
 
 BEYOND_64_BITS = 2**64
 
@@ -116,3 +120,93 @@ async def test_openapi_documents_every_error_a_json_body_can_get(
                 if int(status) >= 400:
                     documented = response["content"]["application/problem+json"]
                     assert documented["schema"] == problem, (method, path, status)
+
+
+async def test_ids_below_64_bits_are_422_too(client: httpx.AsyncClient, app: FastAPI) -> None:
+    # Issue 12, finding 6: ids were bounded above only; PATCH …/agenda/sessions/-2**94 was a
+    # 500 ("Python int too large to convert to SQLite INTEGER").
+    boss = await admin(client, app)
+    draft = str((await create_consultation(client, boss))["slug"])
+    for huge in (-(2**63) - 1, -26264183959243688405068939264):
+        for method, path, body in (
+            ("PATCH", f"/consultations/{draft}/agenda/sessions/{huge}", {"title": "x"}),
+            ("PATCH", f"/consultations/{draft}/topics/{huge}", {"title": "x"}),
+            ("POST", f"/consultations/{draft}/agenda/sessions", {"title": "x", "topic_id": huge}),
+        ):
+            before = snapshot(app)
+            response = await client.request(method, API + path, json=body, headers=boss.headers)
+            assert response.status_code == 422, (method, path, response.text)
+            assert snapshot(app) == before
+    in_range = await client.patch(
+        f"{API}/consultations/{draft}/agenda/sessions/{-(2**63)}", json={}, headers=boss.headers
+    )
+    assert in_range.status_code == 404  # a possible id that names nothing
+
+
+async def test_a_ballot_naming_a_topic_beyond_64_bits_is_422(
+    client: httpx.AsyncClient, app: FastAPI
+) -> None:
+    boss = await admin(client, app)
+    slug = str((await create_consultation(client, boss))["slug"])
+    await add_topics(client, boss, slug, ["Access"])
+    await move(client, boss, slug, "open")
+    voter = await register(client)
+    before = snapshot(app)
+    for topic_id in (2**63, -(2**63) - 1):
+        response = await client.put(
+            f"{API}/consultations/{slug}/ballot",
+            json={"ratings": [{"topic_id": topic_id, "score": 3}]},
+            headers=voter.headers,
+        )
+        assert response.status_code == 422, response.text
+    assert snapshot(app) == before
+
+
+async def test_a_page_id_beyond_64_bits_is_not_a_crash(
+    client: httpx.AsyncClient, app: FastAPI
+) -> None:
+    # Issue 12, finding 6: GET /c/{slug}/committee/sessions/9223372036854775808 was a 500.
+    boss = await admin(client, app)
+    slug = str((await create_consultation(client, boss))["slug"])
+    await sign_in(client, boss.email, PASSWORD)
+    for session_id in (2**63, -(2**63) - 1, 10**40):
+        response = await client.get(f"/c/{slug}/committee/sessions/{session_id}")
+        assert 400 <= response.status_code < 500, response.text
+
+
+async def test_a_session_at_the_ends_of_the_calendar_is_422_not_a_crash(
+    client: httpx.AsyncClient, app: FastAPI
+) -> None:
+    # Issue 12, finding 6: a session from year 1 to year 9999 overflowed the check that it lies
+    # within the event's dates (in the event's time zone).
+    boss = await admin(client, app)
+    draft = str(
+        (
+            await create_consultation(
+                client, boss, starts_on="2030-08-05", ends_on="2030-08-07", timezone="Asia/Tokyo"
+            )
+        )["slug"]
+    )
+    before = snapshot(app)
+    for starts_at, ends_at in (
+        ("0001-01-01T00:00:00-05:00", "9999-12-31T23:59:59+09:00"),
+        ("0001-01-01T00:00:00Z", "0001-01-01T01:00:00Z"),
+        ("9999-12-31T22:00:00Z", "9999-12-31T23:00:00Z"),
+    ):
+        response = await client.post(
+            f"{API}/consultations/{draft}/agenda/sessions",
+            json={"title": "Far", "starts_at": starts_at, "ends_at": ends_at},
+            headers=boss.headers,
+        )
+        assert response.status_code == 422, response.text
+        assert response.json()["errors"][0]["loc"][1] in ("starts_at", "ends_at")
+    assert snapshot(app) == before
+
+
+def test_the_outside_the_event_check_never_overflows() -> None:
+    event = Event(starts_on=date(2030, 8, 5), ends_on=date(2030, 8, 7), timezone="Asia/Tokyo")
+    for moment in (datetime.max.replace(tzinfo=UTC), datetime.min.replace(tzinfo=UTC)):
+        slot = SessionSlot(1, "Far", moment, moment, ())
+        assert outside_event(slot, event)
+    inside = datetime(2030, 8, 5, 1, tzinfo=UTC)
+    assert not outside_event(SessionSlot(1, "In", inside, inside, ()), event)

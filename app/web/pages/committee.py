@@ -37,7 +37,7 @@ def workspace(
     consultation = access.consultation
     name = results.method_or_default(consultation, method or None)
     top = top or consultation.agenda_size
-    ranking = results.ranking(session, consultation, method=name, fold_groups=False)
+    ranking = results.ranking(session, consultation, method=name)
     stability = None
     if ranking.participants:
         stability = results.stability(

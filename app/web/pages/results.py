@@ -30,7 +30,6 @@ def results_page(
         session,
         consultation,
         method=name,
-        fold_groups=not access.can_manage,
         max_age=settings.live_results_max_age_seconds,
     )
     return render(
@@ -42,4 +41,5 @@ def results_page(
         methods=results.methods(),
         method=name,
         levels=scale(consultation),
+        ballots_published=results.ballots_published(consultation),
     )

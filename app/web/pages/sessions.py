@@ -12,7 +12,7 @@ from starlette.datastructures import FormData
 from app.agenda import service as agenda
 from app.agenda.schemas import SessionPublic, SessionUpdate
 from app.consultations.dependencies import Access
-from app.deps import SessionDep
+from app.deps import PathId, SessionDep
 from app.errors import Invalid
 from app.vocabulary import PersonRole, SessionFormat, StakeholderGroup
 from app.web.forms import FieldErrors, Message
@@ -77,7 +77,7 @@ def _editor(
 
 @router.get("/c/{slug}/committee/sessions/{session_id}")
 def session_page(
-    slug: str, session_id: int, viewer: CurrentViewer, session: SessionDep, saved: int = 0
+    slug: str, session_id: PathId, viewer: CurrentViewer, session: SessionDep, saved: int = 0
 ) -> Response:
     access = managed_for(session, slug, viewer)
     public = agenda.to_public(agenda.get_session(session, access.consultation, session_id))
@@ -121,7 +121,7 @@ def _payload(values: dict[str, Any], zone: str, errors: FieldErrors) -> dict[str
 
 @router.post("/c/{slug}/committee/sessions/{session_id}")
 def save_session(
-    slug: str, session_id: int, viewer: CurrentViewer, form: CheckedForm, session: SessionDep
+    slug: str, session_id: PathId, viewer: CurrentViewer, form: CheckedForm, session: SessionDep
 ) -> Response:
     access = managed_for(session, slug, viewer)
     row = agenda.get_session(session, access.consultation, session_id)
