@@ -6,7 +6,7 @@ from fastapi.responses import Response, StreamingResponse
 from sqlalchemy.orm import Session
 
 from app.config import Settings
-from app.consultations.dependencies import Access, VisibleConsultation
+from app.consultations.dependencies import Access, ResultsConsultation
 from app.db import transaction
 from app.deps import SessionDep, SettingsDep
 from app.openapi import problems
@@ -49,7 +49,7 @@ def _ranking(access: Access, session: Session, settings: Settings, method: str |
     "/consultations/{slug}/ranking", response_model=Ranking, responses=problems(401, 403, 404, 422)
 )
 def read_ranking(
-    access: VisibleConsultation, session: SessionDep, settings: SettingsDep, method: Method = None
+    access: ResultsConsultation, session: SessionDep, settings: SettingsDep, method: Method = None
 ) -> Response:
     """The topics ranked by a scoring method: public once closed (or with live results), for the
     committee and admins any time. Public output folds small stakeholder groups into `other`."""
@@ -62,7 +62,7 @@ def read_ranking(
     responses={200: {"content": {"text/csv": {}}}, **problems(401, 403, 404, 422)},
 )
 def read_ranking_csv(
-    access: VisibleConsultation, session: SessionDep, settings: SettingsDep, method: Method = None
+    access: ResultsConsultation, session: SessionDep, settings: SettingsDep, method: Method = None
 ) -> Response:
     """The ranking as CSV: one row per topic, one column per scale level."""
     consultation = access.consultation
@@ -78,7 +78,7 @@ def read_ranking_csv(
 
 @router.get("/consultations/{slug}/ranking/stability", responses=problems(401, 403, 404, 422))
 def read_stability(
-    access: VisibleConsultation,
+    access: ResultsConsultation,
     session: SessionDep,
     settings: SettingsDep,
     method: Method = None,
@@ -106,7 +106,7 @@ def read_stability(
     response_class=StreamingResponse,
     responses={200: {"content": {"text/csv": {}}}, **problems(401, 403, 404, 422)},
 )
-def read_ballots_csv(access: VisibleConsultation, request: Request) -> StreamingResponse:
+def read_ballots_csv(access: ResultsConsultation, request: Request) -> StreamingResponse:
     """Anonymised ballots `ballot,stakeholder_group,topic_id,score` (small groups folded into
     `other`); the ranking's `ballot_digest` is the SHA-256 of exactly these bytes."""
     _require_results(access)
