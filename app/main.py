@@ -11,6 +11,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from app import health, logs
 from app.agenda.router import router as agenda_router
 from app.audit.router import router as audit_router
+from app.auth.openapi import document_security
 from app.auth.passwords import make_hasher
 from app.auth.personal.router import router as personal_tokens_router
 from app.auth.router import router as auth_router
@@ -85,5 +86,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         audit_router,
     ):
         app.include_router(router, prefix=API)
+    document_security(app)
     install_pages(app)
     return app

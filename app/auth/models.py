@@ -32,9 +32,7 @@ class AccessToken(Base):
     or a web session has neither and carries all of its account's powers."""
 
     __tablename__ = "access_tokens"
-    __table_args__ = (
-        CheckConstraint("(name IS NULL) = (scopes IS NULL)", name="personal"),
-    )
+    __table_args__ = (CheckConstraint("(name IS NULL) = (scopes IS NULL)", name="personal"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     account_id: Mapped[int] = mapped_column(

@@ -45,9 +45,7 @@ class Access:
 
     @property
     def is_admin(self) -> bool:
-        return (
-            self.grant.allows(Scope.admin) and self.account is not None and self.account.is_admin
-        )
+        return self.grant.allows(Scope.admin) and self.account is not None and self.account.is_admin
 
     @property
     def can_manage(self) -> bool:

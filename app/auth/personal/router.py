@@ -20,9 +20,8 @@ router = APIRouter(prefix="/auth/tokens", tags=["accounts"])
 def create_token(
     data: PersonalTokenCreate, account: FullPowers, session: SessionDep
 ) -> PersonalTokenCreated:
-    """Make a personal access token with a name, scopes and a lifetime (1 to 365 days). The
-    token is in this response only. Needs a token with all of your powers (from the password
-    form), not a personal one."""
+    """Make a personal access token with a name, scopes and a lifetime (1 to 365 days); the
+    token is in this response only."""
     return service.create(session, account=account, data=data)
 
 

@@ -7,7 +7,9 @@ from app.auth.scopes import Scope
 
 TokenName = Annotated[
     str,
-    StringConstraints(strip_whitespace=True, min_length=1, max_length=100, pattern=r"^[^\x00-\x1f\x7f]*$"),
+    StringConstraints(
+        strip_whitespace=True, min_length=1, max_length=100, pattern=r"^[^\x00-\x1f\x7f]*$"
+    ),
     Field(examples=["Forum website"]),
 ]
 

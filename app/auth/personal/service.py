@@ -44,7 +44,9 @@ def to_public(row: AccessToken) -> PersonalTokenPublic:
     )
 
 
-def create(session: Session, *, account: Account, data: PersonalTokenCreate) -> PersonalTokenCreated:
+def create(
+    session: Session, *, account: Account, data: PersonalTokenCreate
+) -> PersonalTokenCreated:
     live = session.scalar(select(func.count()).select_from(AccessToken).where(*_personal(account)))
     if (live or 0) >= MAX_PER_ACCOUNT:
         raise Conflict(
@@ -88,9 +90,7 @@ def listed(
 
 
 def revoke(session: Session, *, account: Account, token_id: int) -> None:
-    row = session.scalar(
-        select(AccessToken).where(AccessToken.id == token_id, *_personal(account))
-    )
+    row = session.scalar(select(AccessToken).where(AccessToken.id == token_id, *_personal(account)))
     if row is None:
         raise NotFound(f"No personal access token {token_id}.")
     session.delete(row)
