@@ -87,9 +87,9 @@ def document_security(app: FastAPI) -> None:
         for context in iter_route_contexts(app.routes):
             route = context.original_route
             path = context.path_format
-            if not isinstance(route, APIRoute) or path not in schema["paths"]:
+            if not isinstance(route, APIRoute) or path is None or path not in schema["paths"]:
                 continue
-            for method in route.methods:
+            for method in route.methods or ():
                 operation = schema["paths"][path].get(method.lower())
                 if operation is None:
                     continue
