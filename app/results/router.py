@@ -1,3 +1,4 @@
+import tempfile
 from collections.abc import Iterator
 from typing import Annotated
 
@@ -10,11 +11,14 @@ from app.consultations.dependencies import Access, ResultsConsultation
 from app.db import transaction
 from app.deps import SessionDep, SettingsDep
 from app.openapi import problems
+from app.opendata import service as opendata
 from app.responses import as_json
 from app.results import exports, service
 from app.results.schemas import MethodPublic, Ranking, Stability
 
 router = APIRouter(tags=["results"])
+SPOOL_BYTES = 16 * 1024 * 1024  # a larger package goes to a temporary file
+CHUNK_BYTES = 256 * 1024
 Method = Annotated[
     str | None,
     Query(description="A name from /scoring/methods; the consultation's default_method if unset"),
@@ -30,6 +34,11 @@ def list_methods() -> list[MethodPublic]:
 def _require_results(access: Access) -> None:
     if not (service.is_public(access.consultation) or access.can_manage):
         raise access.deny("Results are public once the consultation is closed.")
+
+
+def _require_ballots(access: Access) -> None:
+    """Who may read the ballots: ballots.csv and the open-data package that carries it."""
+    _require_results(access)
 
 
 def _ranking(access: Access, session: Session, settings: Settings, method: str | None) -> Ranking:
@@ -109,7 +118,7 @@ def read_stability(
 def read_ballots_csv(access: ResultsConsultation, request: Request) -> StreamingResponse:
     """Anonymised ballots `ballot,stakeholder_group,topic_id,score` (small groups folded into
     `other`); the ranking's `ballot_digest` is the SHA-256 of exactly these bytes."""
-    _require_results(access)
+    _require_ballots(access)
     consultation = access.consultation
     sessions = request.app.state.sessions
 
@@ -121,4 +130,41 @@ def read_ballots_csv(access: ResultsConsultation, request: Request) -> Streaming
         stream(),
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{consultation.slug}-ballots.csv"'},
+    )
+
+
+@router.get(
+    "/consultations/{slug}/open-data.zip",
+    response_class=StreamingResponse,
+    responses={200: {"content": {"application/zip": {}}}, **problems(401, 403, 404, 422)},
+)
+def read_open_data(
+    access: ResultsConsultation, session: SessionDep, request: Request
+) -> StreamingResponse:
+    """The consultation as a Frictionless Data Package: datapackage.json with a Table Schema
+    for topics.csv, ballots.csv (the same bytes as GET …/ballots.csv), ranking-{method}.csv
+    for every method, committee.csv, sessions.csv and people.csv. Published as ballots.csv."""
+    _require_ballots(access)
+    consultation = access.consultation
+    spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115 (closed below)
+    try:
+        opendata.write_package(
+            session, consultation, spool, homepage=f"{request.base_url}c/{consultation.slug}"
+        )
+        spool.seek(0)
+    except BaseException:
+        spool.close()
+        raise
+
+    def stream() -> Iterator[bytes]:
+        with spool:
+            while chunk := spool.read(CHUNK_BYTES):
+                yield chunk
+
+    return StreamingResponse(
+        stream(),
+        media_type="application/zip",
+        headers={
+            "Content-Disposition": f'attachment; filename="{consultation.slug}-open-data.zip"'
+        },
     )

@@ -139,8 +139,6 @@ async def add_sessions(client: httpx.AsyncClient, edition: Edition) -> list[int]
 async def finalized_edition(client: httpx.AsyncClient, app: FastAPI) -> Edition:
     edition = await closed_edition(client, app)
     await add_sessions(client, edition)
-    response = await client.post(
-        edition.url("agenda/finalize"), headers=edition.committee.headers
-    )
+    response = await client.post(edition.url("agenda/finalize"), headers=edition.committee.headers)
     assert response.status_code == 200, response.text
     return edition
