@@ -12,7 +12,9 @@ from sqlalchemy.exc import SQLAlchemyError
 from app import health, logs
 from app.agenda.router import router as agenda_router
 from app.audit.router import router as audit_router
+from app.auth.openapi import document_security
 from app.auth.passwords import make_hasher
+from app.auth.personal.router import router as personal_tokens_router
 from app.auth.router import router as auth_router
 from app.ballots.router import router as ballots_router
 from app.ballots.writer import BallotWriter
@@ -77,6 +79,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(health.router)
     for router in (
         auth_router,
+        personal_tokens_router,
         consultations_router,
         topics_router,
         ballots_router,
@@ -86,5 +89,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         audit_router,
     ):
         app.include_router(router, prefix=API)
+    document_security(app)
     install_pages(app)
     return app

@@ -144,6 +144,33 @@ async def delete_topic_request(world: World, _: Actor) -> Request:
     return "DELETE", f"/consultations/{world.draft}/topics/{topic}", {}
 
 
+TOKEN_BODY = {"name": "Script", "scopes": ["results"], "expires_in_days": 30}
+
+
+async def personal_token(client: httpx.AsyncClient, actor: Actor, *scopes: str) -> dict[str, Any]:
+    body = TOKEN_BODY | {"name": f"{'+'.join(scopes)} token", "scopes": list(scopes)}
+    response = await client.post(f"{API}/auth/tokens", json=body, headers=actor.headers)
+    assert response.status_code == 201, response.text
+    created: dict[str, Any] = response.json()
+    return created
+
+
+async def revoke_personal_request(world: World, actor: Actor) -> Request:
+    if not actor.token:
+        return "DELETE", "/auth/tokens/1", {}
+    created = await personal_token(world.client, actor, "results")
+    return "DELETE", f"/auth/tokens/{created['id']}", {}
+
+
+async def session_token_as_personal_request(world: World, actor: Actor) -> Request:
+    """The id of a token from the password form is not a personal token's: 404."""
+    if not actor.token:
+        return "DELETE", "/auth/tokens/1", {}
+    await login(world.client, actor.email)  # a session token, id N
+    created = await personal_token(world.client, actor, "ballot")  # id N + 1
+    return "DELETE", f"/auth/tokens/{created['id'] - 1}", {}
+
+
 A, P, P2, C, C2, ADM = range(6)
 # Expected statuses in the order of CALLERS.
 MATRIX: list[tuple[str, Prepare, tuple[int, ...]]] = [
@@ -243,6 +270,48 @@ MATRIX: list[tuple[str, Prepare, tuple[int, ...]]] = [
         fixed("GET", "/consultations/{d}/committee"),
         (404, 404, 404, 200, 404, 200),
     ),
+    (
+        "create a personal token",
+        fixed("POST", "/auth/tokens", json=TOKEN_BODY),
+        (401, 201, 201, 201, 201, 201),
+    ),
+    ("list personal tokens", fixed("GET", "/auth/tokens"), (401, 200, 200, 200, 200, 200)),
+    ("revoke a personal token", revoke_personal_request, (401, 204, 204, 204, 204, 204)),
+    (
+        "revoke a session token as personal",
+        session_token_as_personal_request,
+        (401, 404, 404, 404, 404, 404),
+    ),
+    (
+        "schedule of the open one",
+        fixed("GET", "/consultations/{o}/schedule.json"),
+        (401, 403, 403, 200, 403, 200),
+    ),
+    (
+        "schedule.xml of a draft",
+        fixed("GET", "/consultations/{d}/schedule.xml"),
+        (404, 404, 404, 200, 404, 200),
+    ),
+    (
+        "ballots.csv of the open one (only once closed, for everyone)",
+        fixed("GET", "/consultations/{o}/ballots.csv"),
+        (401, 403, 403, 403, 403, 403),
+    ),
+    (
+        "ballots.csv of a draft",
+        fixed("GET", "/consultations/{d}/ballots.csv"),
+        (404, 404, 404, 403, 404, 403),
+    ),
+    (
+        "open data of the open one",
+        fixed("GET", "/consultations/{o}/open-data.zip"),
+        (401, 403, 403, 403, 403, 403),
+    ),
+    (
+        "open data of a draft",
+        fixed("GET", "/consultations/{d}/open-data.zip"),
+        (404, 404, 404, 403, 404, 403),
+    ),
 ]
 
 
@@ -281,3 +350,174 @@ async def test_a_bad_token_is_401_even_on_public_reads(world: World) -> None:
     )
     assert response.status_code == 401
     assert response.headers["www-authenticate"] == "Bearer"
+
+
+# Personal access tokens: each account with tokens of some scopes. "S" is 403 with the problem
+# type insufficient-scope (the account may, the token may not); "F" a plain 403.
+SCOPED = {
+    "participant:ballot": ("participant", ("ballot",)),
+    "participant:results": ("participant", ("results",)),
+    "committee:committee": ("committee", ("committee",)),
+    "committee:committee+results": ("committee", ("committee", "results")),
+    "committee:ballot+results": ("committee", ("ballot", "results")),
+    "admin:admin": ("admin", ("admin",)),
+    "admin:results": ("admin", ("results",)),
+    "admin:all": ("admin", ("ballot", "results", "committee", "admin")),
+}
+S, F = "S", "F"
+
+
+@dataclass
+class ScopedWorld:
+    world: World
+    closed: str  # closed, with `committee` seated
+    tokens: dict[str, Actor]
+
+
+@pytest.fixture
+async def scoped(world: World) -> ScopedWorld:
+    client, boss = world.client, world.actors["admin"]
+    closed = str((await create_consultation(client, boss))["slug"])
+    await add_topics(client, boss, closed, ["Access"])
+    await seat(client, boss, closed, world.actors["committee"], "technical_community")
+    await move(client, boss, closed, "open", "close")
+    tokens = {}
+    for name, (holder, scopes) in SCOPED.items():
+        actor = world.actors[holder]
+        created = await personal_token(client, actor, *scopes)
+        tokens[name] = Actor(actor.email, created["token"], actor.id)
+    return ScopedWorld(world, closed, tokens)
+
+
+def scoped_fixed(method: str, path: str, **kwargs: Any) -> Callable[[ScopedWorld], Request]:
+    def prepare(scoped: ScopedWorld) -> Request:
+        w = scoped.world
+        url = path.format(d=w.draft, o=w.open, c=scoped.closed, ot=w.open_topic)
+        return method, url, dict(kwargs)
+
+    return prepare
+
+
+SCOPED_MATRIX: list[tuple[str, Callable[[ScopedWorld], Request], tuple[int | str, ...]]] = [
+    ("read me", scoped_fixed("GET", "/me"), (200,) * 8),
+    ("edit me", scoped_fixed("PATCH", "/me", json={"organization": "X"}), (S,) * 8),
+    ("create a token", scoped_fixed("POST", "/auth/tokens", json=TOKEN_BODY), (S,) * 8),
+    ("list tokens", scoped_fixed("GET", "/auth/tokens"), (S,) * 8),
+    ("sign out (revoke itself)", scoped_fixed("DELETE", "/auth/token"), (204,) * 8),
+    ("list consultations", scoped_fixed("GET", "/consultations"), (200,) * 8),
+    ("read the open one", scoped_fixed("GET", "/consultations/{o}"), (200,) * 8),
+    (
+        "read draft",
+        scoped_fixed("GET", "/consultations/{d}"),
+        (404, 404, 200, 200, S, 200, S, 200),
+    ),
+    (
+        "edit draft (admin)",
+        scoped_fixed("PATCH", "/consultations/{d}", json={"agenda_size": 4}),
+        (404, 404, F, F, S, 200, S, 200),
+    ),
+    (
+        "create consultation",
+        scoped_fixed("POST", "/consultations", json={"title": "N", "forum": "F", "edition": "1"}),
+        (F, F, F, F, F, 422, S, 422),  # admitted, then refused for its missing slug
+    ),
+    (
+        "add topic to draft",
+        scoped_fixed("POST", "/consultations/{d}/topics", json={"title": ""}),
+        (404, 404, 422, 422, S, 422, S, 422),  # admitted, then refused for the empty title
+    ),
+    (
+        "seat on draft",
+        scoped_fixed(
+            "POST",
+            "/consultations/{d}/committee",
+            json={"name": "R", "stakeholder_group": "academia"},
+        ),
+        (404, 404, F, F, S, 422, S, 422),  # admitted, then refused: not a committee group
+    ),
+    (
+        "read own ballot",
+        scoped_fixed("GET", "/consultations/{o}/ballot"),
+        (200, S, S, S, 200, S, S, 200),
+    ),
+    (
+        "withdraw a rating",
+        scoped_fixed("DELETE", "/consultations/{o}/ballot/{ot}"),
+        (204, S, S, S, 204, S, S, 204),
+    ),
+    (
+        "live ranking of the open one",
+        scoped_fixed("GET", "/consultations/{o}/ranking"),
+        (S, F, S, 200, S, S, S, 200),
+    ),
+    (
+        "ranking of the closed one",
+        scoped_fixed("GET", "/consultations/{c}/ranking"),
+        (S, 200, S, 200, 200, S, 200, 200),
+    ),
+    (
+        "ballots.csv of the closed one",
+        scoped_fixed("GET", "/consultations/{c}/ballots.csv"),
+        (S, 200, S, 200, 200, S, 200, 200),
+    ),
+    (
+        "open data of the closed one",
+        scoped_fixed("GET", "/consultations/{c}/open-data.zip"),
+        (S, 200, S, 200, 200, S, 200, 200),
+    ),
+    (
+        "audit of the open one",
+        scoped_fixed("GET", "/consultations/{o}/audit"),
+        (F, F, 200, 200, S, 200, S, 200),
+    ),
+    (
+        "schedule of the open one",
+        scoped_fixed("GET", "/consultations/{o}/schedule.json"),
+        (F, F, 200, 200, S, 200, S, 200),
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "prepare", "expected"), SCOPED_MATRIX, ids=[m[0] for m in SCOPED_MATRIX]
+)
+async def test_personal_tokens_act_only_within_their_scopes(
+    scoped: ScopedWorld,
+    name: str,
+    prepare: Callable[[ScopedWorld], Request],
+    expected: tuple[int | str, ...],
+) -> None:
+    got: dict[str, int | str] = {}
+    for caller, actor in scoped.tokens.items():
+        method, path, kwargs = prepare(scoped)
+        response = await scoped.world.client.request(
+            method, API + path, headers=actor.headers, **kwargs
+        )
+        got[caller] = response.status_code
+        if response.status_code == 403:
+            problem = response.json()
+            insufficient = problem["type"] == "urn:consulta:problem:insufficient-scope"
+            got[caller] = S if insufficient else F
+            if insufficient:
+                challenge = response.headers["www-authenticate"]
+                assert challenge.startswith('Bearer error="insufficient_scope"')
+                assert all(s in challenge for s in problem["required_scopes"])
+    assert got == dict(zip(SCOPED, expected, strict=True))
+
+
+async def test_drafts_are_listed_only_for_tokens_with_the_role(scoped: ScopedWorld) -> None:
+    client, draft = scoped.world.client, scoped.world.draft
+    seen = {}
+    for caller, actor in scoped.tokens.items():
+        response = await client.get(f"{API}/consultations?limit=500", headers=actor.headers)
+        seen[caller] = draft in {c["slug"] for c in response.json()["items"]}
+    assert seen == {
+        "participant:ballot": False,
+        "participant:results": False,
+        "committee:committee": True,
+        "committee:committee+results": True,
+        "committee:ballot+results": False,
+        "admin:admin": True,
+        "admin:results": False,
+        "admin:all": True,
+    }

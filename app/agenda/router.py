@@ -1,7 +1,7 @@
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 
-from app.agenda import calendar, report, service
+from app.agenda import calendar, report, schedule, service
 from app.agenda.schemas import (
     AgendaChecks,
     AgendaPublic,
@@ -134,3 +134,43 @@ def final_report(access: VisibleConsultation, session: SessionDep) -> Response:
         topics,
     )
     return Response(body, media_type="text/markdown; charset=utf-8")
+
+
+def _schedule(access: Access, session: SessionDep, request: Request) -> schedule.Schedule:
+    _require_agenda(access)
+    consultation = access.consultation
+    topics = {t.id: t.title for t in consultations.list_topics(session, consultation)}
+    return schedule.build(
+        consultation, service.sessions(session, consultation), topics, str(request.base_url)
+    )
+
+
+@router.get(
+    "/schedule.json",
+    response_class=Response,
+    responses={
+        200: {"content": {"application/json": {"schema": {"type": "object"}}}},
+        **problems(401, 403, 404, 422),
+    },
+)
+def schedule_json(access: VisibleConsultation, session: SessionDep, request: Request) -> Response:
+    """The agenda in the frab/pretalx schedule format (c3voc's schema.json), for conference
+    apps: days, rooms and one event per session that has times, in the event's time zone,
+    with guids that stay the same across exports. Visible as the agenda."""
+    body = schedule.as_json(_schedule(access, session, request))
+    return JSONResponse(body, headers={"Content-Disposition": 'inline; filename="schedule.json"'})
+
+
+@router.get(
+    "/schedule.xml",
+    response_class=Response,
+    responses={200: {"content": {"application/xml": {}}}, **problems(401, 403, 404, 422)},
+)
+def schedule_xml(access: VisibleConsultation, session: SessionDep, request: Request) -> Response:
+    """The same schedule as frab/pretalx XML (c3voc's schedule.xml.xsd)."""
+    body = schedule.as_xml(_schedule(access, session, request))
+    return Response(
+        body,
+        media_type="application/xml; charset=utf-8",
+        headers={"Content-Disposition": 'inline; filename="schedule.xml"'},
+    )

@@ -27,9 +27,12 @@ class Account(Base):
 
 
 class AccessToken(Base):
-    """A bearer token; only the SHA-256 of the token is stored."""
+    """A bearer token; only the SHA-256 of the token is stored. A personal access token has a
+    name and its scopes (space-separated, see app.auth.scopes); a token from the password form
+    or a web session has neither and carries all of its account's powers."""
 
     __tablename__ = "access_tokens"
+    __table_args__ = (CheckConstraint("(name IS NULL) = (scopes IS NULL)", name="personal"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     account_id: Mapped[int] = mapped_column(
@@ -38,6 +41,8 @@ class AccessToken(Base):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[datetime]
+    name: Mapped[str | None] = mapped_column(String(100))
+    scopes: Mapped[str | None] = mapped_column(String(100))
 
 
 class LoginFailure(Base):

@@ -6,7 +6,7 @@ from fastapi.responses import JSONResponse
 from fastapi.security import OAuth2PasswordRequestForm
 
 from app.auth import service
-from app.auth.dependencies import BearerToken, CurrentAccount, Hasher
+from app.auth.dependencies import BearerToken, CurrentAccount, FullPowers, Hasher
 from app.auth.models import Account
 from app.auth.schemas import AccountCreate, AccountPublic, AccountUpdate, Me, TokenPublic
 from app.deps import SessionDep, SettingsDep
@@ -75,10 +75,8 @@ def read_me(account: CurrentAccount, session: SessionDep) -> Me:
     return service.profile(session, account)
 
 
-@router.patch("/me", responses=problems(400, 401, 413, 422))
-def update_me(
-    data: AccountUpdate, account: CurrentAccount, session: SessionDep, hasher: Hasher
-) -> Me:
+@router.patch("/me", responses=problems(400, 401, 403, 413, 422))
+def update_me(data: AccountUpdate, account: FullPowers, session: SessionDep, hasher: Hasher) -> Me:
     """Change your profile or password. Ratings already cast keep the stakeholder group you had
     when you first rated in each consultation."""
     service.update(session, account=account, data=data, hasher=hasher)

@@ -13,6 +13,7 @@ from app.audit import service as audit
 from app.auth import passwords
 from app.auth.models import AccessToken, Account, LoginFailure
 from app.auth.schemas import AccountCreate, AccountPublic, AccountUpdate, AdminCreate, Me, SeatRef
+from app.auth.scopes import Grant
 from app.auth.tokens import new_token, token_hash
 from app.committee.models import Seat
 from app.consultations.models import Consultation
@@ -163,17 +164,27 @@ def issue_token(
     return token, expires_at
 
 
-def account_for_token(session: Session, token: str) -> Account | None:
+def caller_for_token(session: Session, token: str) -> tuple[Account, Grant] | None:
+    """The token's account and what the token may do with it (app.auth.scopes)."""
     digest = token_hash(token)
     row = session.execute(
-        select(Account, AccessToken.token_hash)
+        select(Account, AccessToken.token_hash, AccessToken.scopes)
         .join(AccessToken, AccessToken.account_id == Account.id)
         .where(AccessToken.token_hash == digest, AccessToken.expires_at > utcnow())
     ).first()
     if row is None or not hmac.compare_digest(row.token_hash, digest):
         return None
     account: Account = row.Account
-    return account
+    return account, Grant.stored(row.scopes)
+
+
+def account_for_token(session: Session, token: str) -> Account | None:
+    """A web session's account: only a token with all of its account's powers (a personal
+    access token in the session cookie counts as no session at all)."""
+    caller = caller_for_token(session, token)
+    if caller is None or not caller[1].full:
+        return None
+    return caller[0]
 
 
 def revoke(session: Session, token: str) -> None:

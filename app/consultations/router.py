@@ -2,7 +2,8 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, Response
 
-from app.auth.dependencies import AdminAccount, OptionalAccount
+from app.auth.dependencies import AdminAccount, OptionalCaller
+from app.auth.scopes import FULL
 from app.consultations import lifecycle, service
 from app.consultations.dependencies import (
     AdministeredConsultation,
@@ -35,11 +36,15 @@ def _public(session: SessionDep, consultation: Consultation) -> ConsultationPubl
 
 @router.get("", responses=problems(401, 422))
 def list_consultations(
-    session: SessionDep, account: OptionalAccount, page: Annotated[Window, Depends(window)]
+    session: SessionDep, caller: OptionalCaller, page: Annotated[Window, Depends(window)]
 ) -> Page[ConsultationPublic]:
     """Consultations, newest edition first. Drafts only for admins and their committee."""
     rows, total = service.list_visible(
-        session, account=account, limit=page.limit, offset=page.offset
+        session,
+        account=caller.account if caller else None,
+        grant=caller.grant if caller else FULL,
+        limit=page.limit,
+        offset=page.offset,
     )
     counts = service.counts(session, [c.id for c in rows])
     return Page(items=[ConsultationPublic.build(c, counts[c.id]) for c in rows], total=total)

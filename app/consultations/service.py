@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from app.audit import service as audit
 from app.auth.models import Account
+from app.auth.scopes import FULL, Grant, Scope
 from app.ballots.models import Participant, Rating
 from app.committee.models import Seat
 from app.consultations import lifecycle
@@ -42,20 +43,23 @@ def is_committee_member(session: Session, *, consultation_id: int, account_id: i
     return seat is not None
 
 
-def _visible_to(account: Account | None) -> ColumnElement[bool]:
+def _visible_to(account: Account | None, grant: Grant) -> ColumnElement[bool]:
     public = Consultation.state != ConsultationState.draft.value
     if account is None:
         return public
-    if account.is_admin:
+    if account.is_admin and grant.allows(Scope.admin):
         return Consultation.id.is_not(None)
+    if not grant.allows(Scope.committee):
+        return public
     seated = select(Seat.consultation_id).where(Seat.account_id == account.id)
     return or_(public, Consultation.id.in_(seated))
 
 
 def list_visible(
-    session: Session, *, account: Account | None, limit: int, offset: int
+    session: Session, *, account: Account | None, limit: int, offset: int, grant: Grant = FULL
 ) -> tuple[Sequence[Consultation], int]:
-    visible = _visible_to(account)
+    """Drafts only for admins and their committee, as far as the token's scopes allow."""
+    visible = _visible_to(account, grant)
     total = session.scalar(select(func.count()).select_from(Consultation).where(visible)) or 0
     rows = session.scalars(
         select(Consultation)

@@ -15,9 +15,12 @@ CHUNK_ROWS = 5_000
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def csv_text(value: str) -> str:
+def csv_text(value: str | None) -> str:
     """A text cell that a spreadsheet would run as a formula is prefixed with `'` (OWASP's
-    advice against CSV injection); numbers are written as numbers, never through here."""
+    advice against CSV injection); None is an empty cell. Numbers are written as numbers,
+    never through here."""
+    if value is None:
+        return ""
     return f"'{value}" if value.startswith(FORMULA_STARTS) else value
 
 

@@ -1,3 +1,4 @@
+import tempfile
 from collections.abc import Iterator
 from typing import Annotated
 
@@ -6,16 +7,19 @@ from fastapi.responses import Response, StreamingResponse
 from sqlalchemy.orm import Session
 
 from app.config import Settings
-from app.consultations.dependencies import Access, VisibleConsultation
+from app.consultations.dependencies import Access, ResultsConsultation
 from app.db import transaction
 from app.deps import SessionDep, SettingsDep
 from app.openapi import problems
+from app.opendata import service as opendata
 from app.responses import as_json
 from app.results import exports, service
 from app.results.schemas import MethodPublic, Ranking, Stability
 from app.results.service import MAX_DRAWS
 
 router = APIRouter(tags=["results"])
+SPOOL_BYTES = 16 * 1024 * 1024  # a larger package goes to a temporary file
+CHUNK_BYTES = 256 * 1024
 Method = Annotated[
     str | None,
     Query(description="A name from /scoring/methods; the consultation's default_method if unset"),
@@ -33,9 +37,10 @@ def _require_results(access: Access) -> None:
         raise access.deny("Results are public once the consultation is closed.")
 
 
-def require_ballots(access: Access) -> None:
-    """ballots.csv only once closed, for every caller: while ratings arrive, watching it
-    would tie each new key to the moment someone voted."""
+def _require_ballots(access: Access) -> None:
+    """ballots.csv and the open-data package that carries it: only once closed, for every
+    caller. While ratings arrive, watching it would tie each new key to the moment someone
+    voted."""
     if not service.ballots_published(access.consultation):
         raise access.deny("The anonymised ballots are published once the consultation closes.")
 
@@ -56,7 +61,7 @@ def _ranking(access: Access, session: Session, settings: Settings, method: str |
     "/consultations/{slug}/ranking", response_model=Ranking, responses=problems(401, 403, 404, 422)
 )
 def read_ranking(
-    access: VisibleConsultation, session: SessionDep, settings: SettingsDep, method: Method = None
+    access: ResultsConsultation, session: SessionDep, settings: SettingsDep, method: Method = None
 ) -> Response:
     """The topics ranked by a scoring method: public once closed (or with live results), for the
     committee and admins any time. Public output folds small stakeholder groups into `other`."""
@@ -69,7 +74,7 @@ def read_ranking(
     responses={200: {"content": {"text/csv": {}}}, **problems(401, 403, 404, 422)},
 )
 def read_ranking_csv(
-    access: VisibleConsultation, session: SessionDep, settings: SettingsDep, method: Method = None
+    access: ResultsConsultation, session: SessionDep, settings: SettingsDep, method: Method = None
 ) -> Response:
     """The ranking as CSV: one row per topic, one column per scale level."""
     consultation = access.consultation
@@ -85,7 +90,7 @@ def read_ranking_csv(
 
 @router.get("/consultations/{slug}/ranking/stability", responses=problems(401, 403, 404, 422))
 def read_stability(
-    access: VisibleConsultation,
+    access: ResultsConsultation,
     session: SessionDep,
     settings: SettingsDep,
     method: Method = None,
@@ -113,11 +118,11 @@ def read_stability(
     response_class=StreamingResponse,
     responses={200: {"content": {"text/csv": {}}}, **problems(401, 403, 404, 422)},
 )
-def read_ballots_csv(access: VisibleConsultation, request: Request) -> StreamingResponse:
+def read_ballots_csv(access: ResultsConsultation, request: Request) -> StreamingResponse:
     """Anonymised ballots `ballot,stakeholder_group,topic_id,score` (small groups folded into
     `other`); the ranking's `ballot_digest` is the SHA-256 of exactly these bytes. Published
     once the consultation is closed, for every caller."""
-    require_ballots(access)
+    _require_ballots(access)
     consultation = access.consultation
     sessions = request.app.state.sessions
 
@@ -129,4 +134,41 @@ def read_ballots_csv(access: VisibleConsultation, request: Request) -> Streaming
         stream(),
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{consultation.slug}-ballots.csv"'},
+    )
+
+
+@router.get(
+    "/consultations/{slug}/open-data.zip",
+    response_class=StreamingResponse,
+    responses={200: {"content": {"application/zip": {}}}, **problems(401, 403, 404, 422)},
+)
+def read_open_data(
+    access: ResultsConsultation, session: SessionDep, request: Request
+) -> StreamingResponse:
+    """The consultation as a Frictionless Data Package: datapackage.json with a Table Schema
+    for topics.csv, ballots.csv (the same bytes as GET …/ballots.csv), ranking-{method}.csv
+    for every method, committee.csv, sessions.csv and people.csv. Published as ballots.csv."""
+    _require_ballots(access)
+    consultation = access.consultation
+    spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115 (closed below)
+    try:
+        opendata.write_package(
+            session, consultation, spool, homepage=f"{request.base_url}c/{consultation.slug}"
+        )
+        spool.seek(0)
+    except BaseException:
+        spool.close()
+        raise
+
+    def stream() -> Iterator[bytes]:
+        with spool:
+            while chunk := spool.read(CHUNK_BYTES):
+                yield chunk
+
+    return StreamingResponse(
+        stream(),
+        media_type="application/zip",
+        headers={
+            "Content-Disposition": f'attachment; filename="{consultation.slug}-open-data.zip"'
+        },
     )

@@ -70,6 +70,7 @@ async def test_every_page_renders_in_both_languages(
         "/login",
         "/register",
         "/help/receipt",
+        "/account/tokens",
         f"/c/{slug}",
         f"/c/{slug}/results",
         f"/c/{slug}/committee",
