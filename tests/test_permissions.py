@@ -243,6 +243,16 @@ MATRIX: list[tuple[str, Prepare, tuple[int, ...]]] = [
         fixed("GET", "/consultations/{d}/committee"),
         (404, 404, 404, 200, 404, 200),
     ),
+    (
+        "method agreement of a draft",
+        fixed("GET", "/consultations/{d}/ranking/agreement"),
+        (404, 404, 404, 200, 404, 200),
+    ),
+    (
+        "method agreement while open",
+        fixed("GET", "/consultations/{o}/ranking/agreement", params={"top": 1}),
+        (401, 403, 403, 200, 403, 200),
+    ),
 ]
 
 
