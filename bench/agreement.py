@@ -17,6 +17,7 @@ import os
 import re
 import time
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 from sqlalchemy import Engine, delete, or_
 
@@ -114,7 +115,9 @@ def report(backend: str, r: AgreementResult) -> list[str]:
         "`GET …/ranking/agreement` (every method scored once from one reading of the tallies, "
         "tau-b between every two, the top sets) against the eight rankings computed one after "
         "another, each with the result cache cleared and the ballots digest warm. Times in ms "
-        "as min / median / max; ratio = median / median of the baseline."
+        "as min / median / max; ratio = median / median of the baseline. "
+        f"Run {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, load average "
+        f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores at the end."
     )
     lines.append("")
     lines.append("| shape | ratings | what | time (ms) | baseline | ratio | target | met |")
