@@ -18,7 +18,7 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, make_url, text
 
-from bench import imports, ranking, server
+from bench import agreement, imports, ranking, server
 
 RESULTS = Path(__file__).with_name("RESULTS.md")
 
@@ -34,17 +34,17 @@ def sqlite_database() -> Iterator[str]:
 
 
 @contextmanager
-def postgres_database(server_url: str) -> Iterator[str]:
+def postgres_database(server_url: str, name: str = "consulta_bench") -> Iterator[str]:
     admin = make_url(server_url).set(drivername="postgresql+psycopg")
     engine = create_engine(admin, isolation_level="AUTOCOMMIT")
     try:
         with engine.connect() as connection:
-            connection.execute(text("DROP DATABASE IF EXISTS consulta_bench WITH (FORCE)"))
-            connection.execute(text("CREATE DATABASE consulta_bench"))
-        yield admin.set(database="consulta_bench").render_as_string(hide_password=False)
+            connection.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+            connection.execute(text(f"CREATE DATABASE {name}"))
+        yield admin.set(database=name).render_as_string(hide_password=False)
     finally:
         with engine.connect() as connection:
-            connection.execute(text("DROP DATABASE IF EXISTS consulta_bench WITH (FORCE)"))
+            connection.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
         engine.dispose()
 
 
@@ -83,6 +83,10 @@ def main() -> None:
         with sqlite_database() if name == "SQLite" else postgres_database(pg) as url:
             log(f"{name}: rankings")
             lines += ranking.report(name, ranking.run(url, sizes, args.repeat, log))
+        with sqlite_database() if name == "SQLite" else postgres_database(pg) as url:
+            log(f"{name}: method agreement")
+            shape = agreement.QUICK_SHAPE if args.quick else agreement.SHAPE
+            lines += agreement.report(name, agreement.run(url, shape, args.repeat, log))
         with sqlite_database() if name == "SQLite" else postgres_database(pg) as url:
             log(f"{name}: bulk import")
             lines += imports.report(name, imports.run(url, sizes[1][0] // 5, log))

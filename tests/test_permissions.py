@@ -312,6 +312,16 @@ MATRIX: list[tuple[str, Prepare, tuple[int, ...]]] = [
         fixed("GET", "/consultations/{d}/open-data.zip"),
         (404, 404, 404, 403, 404, 403),
     ),
+    (
+        "method agreement of a draft",
+        fixed("GET", "/consultations/{d}/ranking/agreement"),
+        (404, 404, 404, 200, 404, 200),
+    ),
+    (
+        "method agreement while open",
+        fixed("GET", "/consultations/{o}/ranking/agreement", params={"top": 1}),
+        (401, 403, 403, 200, 403, 200),
+    ),
 ]
 
 

@@ -1,6 +1,7 @@
 """What stands between an agenda and its publication, as pure functions over plain data.
 
-Blocking problems keep `finalize` at 409; advice (panel balance, busy people) never blocks.
+Blocking problems keep `finalize` at 409; advice (panel balance, busy people, one topic in two
+sessions at the same time) never blocks.
 """
 
 import unicodedata
@@ -31,6 +32,7 @@ class SessionSlot:
     starts_at: datetime | None
     ends_at: datetime | None
     people: Sequence[PersonSlot]
+    topic_id: int | None = None
 
     @property
     def span(self) -> tuple[datetime, datetime] | None:
@@ -67,6 +69,7 @@ class Report:
     blocking: list[Problem]
     balance: list[Balance]
     busy_people: dict[str, list[int]] = field(default_factory=dict)
+    advice: list[Problem] = field(default_factory=list)
 
 
 def person_key(name: str) -> str:
@@ -90,11 +93,18 @@ def outside_event(slot: SessionSlot, event: Event) -> bool:
     return False
 
 
+def overlap(a: SessionSlot, b: SessionSlot) -> bool:
+    """Both have times and share a moment; one ending as the other starts is no overlap."""
+    if a.span is None or b.span is None:
+        return False
+    (a_start, a_end), (b_start, b_end) = a.span, b.span
+    return a_start < b_end and b_start < a_end
+
+
 def overlapping_people(sessions: Sequence[SessionSlot]) -> list[Problem]:
     problems = []
-    timed = [(s, s.span) for s in sessions if s.span is not None]
-    for (a, (a_start, a_end)), (b, (b_start, b_end)) in combinations(timed, 2):
-        if not (a_start < b_end and b_start < a_end):
+    for a, b in combinations(sessions, 2):
+        if not overlap(a, b):
             continue
         names_a = {person_key(p.name): p.name for p in a.people}
         shared = sorted(names_a[k] for k in names_a.keys() & {person_key(p.name) for p in b.people})
@@ -107,6 +117,20 @@ def overlapping_people(sessions: Sequence[SessionSlot]) -> list[Problem]:
                 )
             )
     return problems
+
+
+def overlapping_topics(sessions: Sequence[SessionSlot]) -> list[Problem]:
+    """Two sessions on the same topic at overlapping times: its audience must choose one.
+    Advice only; several sessions may share a topic (e.g. a panel and case presentations)."""
+    return [
+        Problem(
+            "topic_in_overlapping_sessions",
+            f"'{a.title}' and '{b.title}' are on the same topic at the same time.",
+            (a.id, b.id),
+        )
+        for a, b in combinations(sessions, 2)
+        if a.topic_id is not None and a.topic_id == b.topic_id and overlap(a, b)
+    ]
 
 
 def blocking(sessions: Sequence[SessionSlot], event: Event) -> list[Problem]:
@@ -164,4 +188,9 @@ def busy_people(sessions: Sequence[SessionSlot]) -> dict[str, list[int]]:
 
 
 def check(sessions: Sequence[SessionSlot], event: Event) -> Report:
-    return Report(blocking(sessions, event), balance(sessions), busy_people(sessions))
+    return Report(
+        blocking(sessions, event),
+        balance(sessions),
+        busy_people(sessions),
+        overlapping_topics(sessions),
+    )

@@ -1,4 +1,5 @@
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -8,7 +9,9 @@ from app.vocabulary import PersonRole, SessionFormat, StakeholderGroup, sql_in
 
 
 class AgendaSession(Base):
-    """A session of the forum's agenda; `origin_*` records the ranking that proposed it."""
+    """A session of the forum's agenda; `origin_*` records the ranking that proposed it, and
+    `origin_agreement` which scoring methods had its topic in the top then
+    (`{"top", "methods", "in_top"}`)."""
 
     __tablename__ = "agenda_sessions"
     __table_args__ = (
@@ -37,6 +40,7 @@ class AgendaSession(Base):
     origin_rank: Mapped[int | None]
     origin_score: Mapped[float | None]
     origin_computed_at: Mapped[datetime | None]
+    origin_agreement: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

@@ -56,6 +56,25 @@ def _member(seat: Seat) -> str:
     return f"{country_name(seat.country)}: {line}" if seat.country else line
 
 
+def origin_line(session: AgendaSession) -> str | None:
+    """Why the session exists, when it came from the ranking: the method and rank, and how
+    many scoring methods had its topic in the top at that moment."""
+    if session.origin_method is None:
+        return None
+    line = f"Chosen from the ranking: rank {session.origin_rank} under `{session.origin_method}`"
+    agreement = session.origin_agreement
+    if not agreement:
+        return line + "."
+    top, methods, in_top = agreement["top"], agreement["methods"], agreement["in_top"]
+    if len(in_top) == len(methods):
+        return line + f"; in the top {top} under all {len(methods)} scoring methods compared."
+    names = ", ".join(f"`{m}`" for m in in_top)
+    return (
+        line + f"; in the top {top} under {len(in_top)} of the {len(methods)} scoring methods "
+        f"compared ({names}), so its place depends on the method."
+    )
+
+
 def report_md(
     consultation: Consultation,
     seats: list[Seat],
@@ -101,6 +120,8 @@ def report_md(
         if topic and not same:
             out += [f"Topic: {inline(topic.title)}", ""]
         out += [f"Format: {s.format.replace('_', ' ')}", ""]
+        if origin := origin_line(s):
+            out += [origin, ""]
         if s.starts_at and s.ends_at:
             out += [f"When: {s.starts_at.isoformat()} to {s.ends_at.isoformat()}", ""]
         if s.room:

@@ -24,11 +24,22 @@ class Person(BaseModel):
     stakeholder_group: StakeholderGroup | None = None
 
 
+class OriginAgreement(BaseModel):
+    """Which scoring methods had the topic in the top when the session was created."""
+
+    top: int = Field(description="The cut line at which the methods were compared")
+    methods: list[str] = Field(description="Every method compared")
+    in_top: list[str] = Field(description="The methods under which the topic was in the top")
+
+
 class Origin(BaseModel):
     method: str
     rank: int
     score: float
     computed_at: datetime
+    agreement: OriginAgreement | None = Field(
+        default=None, description="The method agreement then; null for older sessions"
+    )
 
 
 class SessionPublic(BaseModel):
@@ -131,4 +142,9 @@ class AgendaChecks(BaseModel):
     balance: list[PanelBalance]
     busy_people: dict[str, list[int]] = Field(
         description="People in three sessions or more, with the sessions' ids"
+    )
+    advice: list[CheckProblem] = Field(
+        default_factory=list,
+        description="Problems that never block, e.g. two sessions on the same topic at "
+        "overlapping times (`topic_in_overlapping_sessions`)",
     )

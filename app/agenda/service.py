@@ -12,6 +12,7 @@ from app.agenda.schemas import (
     CheckProblem,
     FromRanking,
     Origin,
+    OriginAgreement,
     PanelBalance,
     Person,
     SessionCreate,
@@ -25,6 +26,7 @@ from app.consultations import service as consultations
 from app.consultations.models import Consultation, Topic
 from app.errors import Conflict, Invalid, NotFound
 from app.results import service as results
+from app.results.schemas import Agreement
 from app.vocabulary import ConsultationState
 
 
@@ -50,6 +52,9 @@ def to_public(row: AgendaSession) -> SessionPublic:
             rank=row.origin_rank,
             score=row.origin_score,
             computed_at=row.origin_computed_at,
+            agreement=None
+            if row.origin_agreement is None
+            else OriginAgreement.model_validate(row.origin_agreement),
         )
     return SessionPublic(
         id=row.id,
@@ -221,7 +226,8 @@ def from_ranking(
     session: Session, *, consultation: Consultation, data: FromRanking, actor: Account
 ) -> list[AgendaSession]:
     """One draft session per top-ranked topic that has none yet, in rank order, each recording
-    the ranking that put it there. A tie across the cut line is refused unless included."""
+    the ranking that put it there and which methods had it in the top then. A tie across the
+    cut line is refused unless included."""
     if consultation.state != ConsultationState.closed:
         raise Conflict(
             "Sessions come from the ranking once the consultation is closed.",
@@ -251,11 +257,12 @@ def from_ranking(
             )
         )
     )
+    new = [entry for entry in chosen if entry.topic.id not in have_session]
+    agreement = results.agreement(session, consultation, top=top) if new else None
     position = _next_position(session, consultation)
     created = []
-    for entry in chosen:
-        if entry.topic.id in have_session:
-            continue
+    for entry in new:
+        assert agreement is not None
         assert entry.rank is not None
         assert entry.score is not None
         row = AgendaSession(
@@ -269,6 +276,7 @@ def from_ranking(
             origin_rank=entry.rank,
             origin_score=entry.score,
             origin_computed_at=ranking.computed_at,
+            origin_agreement=_origin_agreement(agreement, entry.topic.id).model_dump(),
         )
         session.add(row)
         position += 1
@@ -291,6 +299,14 @@ def from_ranking(
     return created
 
 
+def _origin_agreement(agreement: Agreement, topic_id: int) -> OriginAgreement:
+    if topic_id in agreement.in_all:
+        in_top = list(agreement.methods)
+    else:
+        in_top = next((d.methods for d in agreement.in_some if d.topic_id == topic_id), [])
+    return OriginAgreement(top=agreement.top, methods=agreement.methods, in_top=in_top)
+
+
 def _slots(rows: list[AgendaSession]) -> list[checks.SessionSlot]:
     return [
         checks.SessionSlot(
@@ -299,8 +315,15 @@ def _slots(rows: list[AgendaSession]) -> list[checks.SessionSlot]:
             r.starts_at,
             r.ends_at,
             [checks.PersonSlot(p.role, p.name, p.country, p.stakeholder_group) for p in r.people],
+            r.topic_id,
         )
         for r in rows
+    ]
+
+
+def _problems(found: list[checks.Problem]) -> list[CheckProblem]:
+    return [
+        CheckProblem(code=p.code, message=p.message, session_ids=list(p.session_ids)) for p in found
     ]
 
 
@@ -308,12 +331,10 @@ def agenda_checks(session: Session, consultation: Consultation) -> AgendaChecks:
     report = checks.check(_slots(sessions(session, consultation)), _event(consultation))
     return AgendaChecks(
         finalizable=not report.blocking,
-        blocking=[
-            CheckProblem(code=p.code, message=p.message, session_ids=list(p.session_ids))
-            for p in report.blocking
-        ],
+        blocking=_problems(report.blocking),
         balance=[PanelBalance(**vars(b)) for b in report.balance],
         busy_people=report.busy_people,
+        advice=_problems(report.advice),
     )
 
 

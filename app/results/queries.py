@@ -1,6 +1,7 @@
 """The aggregate queries that turn stored ratings into the scoring package's sufficient
 statistics. Ratings are never loaded one object per row to rank them."""
 
+import math
 from collections.abc import Iterable, Iterator
 from itertools import chain
 
@@ -15,6 +16,7 @@ from app.results import tally
 from app.scoring import OTHER, RatingMatrix, Scale, Tallies, TopicRef
 
 STREAM_ROWS = 10_000
+PACKED_LIMIT = 2**63  # profile keys are packed into one int64 when they fit
 PARTICIPANT_ORDER = """
 SELECT r.participant_id, r.topic_id, r.score
 FROM participants p JOIN ratings r ON r.participant_id = p.id
@@ -66,60 +68,44 @@ def group_sizes(session: Session, consultation_id: int) -> dict[str, int]:
     return dict(rows.all())
 
 
-def profiles(session: Session, consultation_id: int) -> list[tuple[int, int, int, int, int, int]]:
-    """For zscore: ratings counted by (topic, score, the rater's count, sum, sum of squares)."""
-    per_participant = (
-        select(
-            Rating.participant_id,
-            func.count().label("n"),
-            func.sum(Rating.score).label("total"),
-            func.sum(Rating.score * Rating.score).label("squares"),
-        )
-        .where(Rating.consultation_id == consultation_id)
-        .group_by(Rating.participant_id)
-        .subquery()
-    )
-    rows = session.execute(
-        select(
-            Rating.topic_id,
-            Rating.score,
-            per_participant.c.n,
-            per_participant.c.total,
-            per_participant.c.squares,
-            func.count(),
-        )
-        .join(per_participant, per_participant.c.participant_id == Rating.participant_id)
-        .where(Rating.consultation_id == consultation_id)
-        .group_by(
-            Rating.topic_id,
-            Rating.score,
-            per_participant.c.n,
-            per_participant.c.total,
-            per_participant.c.squares,
-        )
-    )
-    return [(t, s, int(n), int(total), int(sq), c) for t, s, n, total, sq, c in rows]
+Profile = tuple[int, int, int, int, int, int]
+Pairwise = dict[tuple[int, int], int]
 
 
-def pairwise(session: Session, consultation_id: int) -> dict[tuple[int, int], int]:
-    """For schulze: d[a][b], participants who rated both and a strictly higher.
+def ordered_scan(
+    session: Session, consultation: Consultation, *, with_profiles: bool, with_pairwise: bool
+) -> tuple[list[Profile] | None, Pairwise | None]:
+    """For zscore, the profiles: ratings counted by (topic, score, the rater's count, sum and
+    sum of squares); for schulze, d[a][b]: participants who rated both and a strictly higher.
 
     One scan of the ratings in participant order, counted a block of participants at a time
-    with numpy, so memory stays flat however many ratings there are. It reads each rating
-    once where a self-join pairs every two ratings of a participant: faster on both databases
-    (bench/RESULTS.md)."""
-    ids = np.array(
-        sorted(session.scalars(select(Topic.id).where(Topic.consultation_id == consultation_id))),
-        dtype=np.int64,
-    )
+    with numpy, so memory stays flat however many ratings there are, and both come from the
+    same reading. It reads each rating once where a self-join pairs every two ratings of a
+    participant, and where the profiles' GROUP BY joins every rating to its rater's totals:
+    faster on both databases (bench/RESULTS.md)."""
+    ids = np.array([topic.id for topic in topic_refs(session, consultation)], dtype=np.int64)
+    ids.sort()
     counts = np.zeros((len(ids), len(ids)), dtype=np.int64)
+    profiles = _ProfileCounts(ids, scale_of(consultation))
+
+    def count(block: np.ndarray) -> None:
+        if len(block) == 0:
+            return
+        people = block[:, 0]
+        row = np.concatenate([[0], np.cumsum(people[1:] != people[:-1])])
+        column = np.searchsorted(ids, block[:, 1])
+        if with_pairwise:
+            counts[...] += _preferences(block, row, column, len(ids))
+        if with_profiles:
+            profiles.add(block[:, 2], row, column)
+
     # Plain integers, read straight from the driver (SQLAlchemy's per-row work would double
     # the time), through a server-side cursor on PostgreSQL.
     connection = session.connection()
     dialect = connection.dialect.name
-    cursor = connection.connection.cursor(*(["pairwise"] if dialect == "postgresql" else []))
+    cursor = connection.connection.cursor(*(["ordered_scan"] if dialect == "postgresql" else []))
     try:
-        cursor.execute(driver_sql(PARTICIPANT_ORDER, dialect), {"consultation_id": consultation_id})
+        cursor.execute(driver_sql(PARTICIPANT_ORDER, dialect), {"consultation_id": consultation.id})
         carry = np.empty((0, 3), dtype=np.int64)
         while part := cursor.fetchmany(STREAM_ROWS):
             flat = np.fromiter(chain.from_iterable(part), dtype=np.int64, count=3 * len(part))
@@ -127,24 +113,21 @@ def pairwise(session: Session, consultation_id: int) -> dict[tuple[int, int], in
             # The last participant's ratings may go on in the next part.
             cut = int(np.searchsorted(block[:, 0], block[-1, 0]))
             carry = block[cut:]
-            counts += _preferences(block[:cut], ids)
-        counts += _preferences(carry, ids)
+            count(block[:cut])
+        count(carry)
     finally:
         cursor.close()
-    return {
+    pairwise = {
         (int(ids[a]), int(ids[b])): int(counts[a, b])
         for a, b in zip(*np.nonzero(counts), strict=True)
     }
+    return (profiles.rows() if with_profiles else None), (pairwise if with_pairwise else None)
 
 
-def _preferences(block: np.ndarray, ids: np.ndarray) -> np.ndarray:
-    """Pairwise counts over rows (participant, topic, score) sorted by participant."""
-    if len(block) == 0:
-        return np.zeros((len(ids), len(ids)), dtype=np.int64)
-    people = block[:, 0]
-    row = np.concatenate([[0], np.cumsum(people[1:] != people[:-1])])
-    column = np.searchsorted(ids, block[:, 1])
-    scores = np.zeros((int(row[-1]) + 1, len(ids)), dtype=np.int64)
+def _preferences(block: np.ndarray, row: np.ndarray, column: np.ndarray, topics: int) -> np.ndarray:
+    """Pairwise counts over rows (participant, topic, score) sorted by participant; `row`
+    numbers the block's participants from 0, `column` is each rating's topic index."""
+    scores = np.zeros((int(row[-1]) + 1, topics), dtype=np.int64)
     rated = np.zeros(scores.shape, dtype=np.bool_)
     scores[row, column] = block[:, 2]
     rated[row, column] = True
@@ -153,18 +136,104 @@ def _preferences(block: np.ndarray, ids: np.ndarray) -> np.ndarray:
     return np.asarray((higher & both).sum(axis=0))
 
 
+class _ProfileCounts:
+    """The zscore profiles of the blocks seen so far, counted by distinct key and merged
+    whenever the unmerged keys outgrow the merged ones.
+
+    Nearly every rater has a profile of their own, so there are almost as many keys as ratings:
+    each key (topic index, level, n, sum - lo * n, sum of squares) is packed into one int64 in
+    mixed radix, which numpy sorts some twenty times faster than rows of five. A scale and
+    topic count too large to pack (over about a thousand topics) fall back to rows."""
+
+    def __init__(self, ids: np.ndarray, scale: Scale) -> None:
+        topics, width, most = len(ids), scale.hi - scale.lo, max(abs(scale.lo), abs(scale.hi))
+        self.ids, self.lo = ids, scale.lo
+        self.radices = (
+            max(topics, 1),
+            width + 1,
+            topics + 1,
+            width * topics + 1,
+            most * most * topics + 1,
+        )
+        self.packed = math.prod(self.radices) < PACKED_LIMIT
+        self.parts: list[tuple[np.ndarray, np.ndarray]] = []
+        self.merged = self.pending = 0
+
+    def add(self, scores: np.ndarray, row: np.ndarray, column: np.ndarray) -> None:
+        # Sums of whole numbers far below 2**53: exact in float64, rint only drops the ".0".
+        n = np.bincount(row)
+        total = np.rint(np.bincount(row, weights=scores)).astype(np.int64)
+        squares = np.rint(np.bincount(row, weights=scores * scores)).astype(np.int64)
+        n_row = n[row]
+        columns = (column, scores - self.lo, n_row, total[row] - self.lo * n_row, squares[row])
+        if self.packed:
+            keys = np.zeros(len(scores), dtype=np.int64)
+            for values, radix in zip(columns, self.radices, strict=True):
+                keys = keys * radix + values
+        else:
+            keys = np.column_stack(columns)
+        unique, times = np.unique(keys, axis=_rows(keys), return_counts=True)
+        self.parts.append((unique, times))
+        self.pending += len(unique)
+        if self.pending > max(STREAM_ROWS, 2 * self.merged):
+            self.parts = [_merge(self.parts)]
+            self.merged = self.pending = len(self.parts[0][0])
+
+    def rows(self) -> list[Profile]:
+        if not self.parts:
+            return []
+        keys, times = _merge(self.parts)
+        if self.packed:
+            columns = []
+            for radix in reversed(self.radices):
+                keys, values = np.divmod(keys, radix)
+                columns.append(values)
+            keys = np.column_stack(columns[::-1])
+        topic, level, n, offset, squares = keys.T
+        return list(
+            zip(
+                self.ids[topic].tolist(),
+                (level + self.lo).tolist(),
+                n.tolist(),
+                (offset + self.lo * n).tolist(),
+                squares.tolist(),
+                times.tolist(),
+                strict=True,
+            )
+        )
+
+
+def _rows(keys: np.ndarray) -> int | None:
+    # With an axis numpy compares whole rows, slowly, even of one column.
+    return 0 if keys.ndim == 2 else None
+
+
+def _merge(parts: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
+    keys = np.concatenate([keys for keys, _ in parts])
+    unique, inverse = np.unique(keys, axis=_rows(keys), return_inverse=True)
+    times = np.bincount(
+        inverse.ravel(), weights=np.concatenate([t for _, t in parts]), minlength=len(unique)
+    )
+    return unique, np.rint(times).astype(np.int64)
+
+
 def tallies(
     session: Session, consultation: Consultation, *, with_profiles: bool, with_pairwise: bool
 ) -> Tallies:
     sizes = group_sizes(session, consultation.id)
+    profiles, pairwise = (None, None)
+    if with_profiles or with_pairwise:
+        profiles, pairwise = ordered_scan(
+            session, consultation, with_profiles=with_profiles, with_pairwise=with_pairwise
+        )
     return Tallies(
         scale=scale_of(consultation),
         topics=topic_refs(session, consultation),
         histograms=histograms(session, consultation),
         group_sizes=sizes,
         participants=sum(sizes.values()),
-        profiles=profiles(session, consultation.id) if with_profiles else None,
-        pairwise=pairwise(session, consultation.id) if with_pairwise else None,
+        profiles=profiles,
+        pairwise=pairwise,
     )
 
 

@@ -14,7 +14,7 @@ from app.openapi import problems
 from app.opendata import service as opendata
 from app.responses import as_json
 from app.results import exports, service
-from app.results.schemas import MethodPublic, Ranking, Stability
+from app.results.schemas import Agreement, MethodPublic, Ranking, Stability
 from app.results.service import MAX_DRAWS
 
 router = APIRouter(tags=["results"])
@@ -110,6 +110,22 @@ def read_stability(
         draws=draws,
         seed=seed,
         max_age=settings.live_results_max_age_seconds,
+    )
+
+
+@router.get("/consultations/{slug}/ranking/agreement", responses=problems(401, 403, 404, 422))
+def read_agreement(
+    access: ResultsConsultation,
+    session: SessionDep,
+    settings: SettingsDep,
+    top: Annotated[int | None, Query(ge=1, le=1000, description="Default: agenda_size")] = None,
+) -> Agreement:
+    """How far the top `top` depends on the scoring method: Kendall's tau-b between every two
+    methods, the topics in the top under every method (`in_all`) and under some only
+    (`in_some`, with the methods). Visible as the ranking is."""
+    _require_results(access)
+    return service.agreement(
+        session, access.consultation, top=top, max_age=settings.live_results_max_age_seconds
     )
 
 

@@ -58,3 +58,27 @@ class Stability(BaseModel):
     participants: int
     note: str
     entries: list[StabilityEntry]
+
+
+class DoubtfulTopic(BaseModel):
+    topic_id: int
+    title: str
+    methods: list[str] = Field(description="The methods under which the topic is in the top")
+
+
+class Agreement(BaseModel):
+    top: int
+    methods: list[str] = Field(description="The methods compared: every scoring method")
+    kendall_tau: dict[str, dict[str, float | None]] = Field(
+        description="Kendall's tau-b between two methods' rankings over the topics both rank "
+        "(1: the same order, -1: reversed); null where undefined (fewer than two topics, or "
+        "one method ties them all)"
+    )
+    in_all: list[int] = Field(description="Ids of the topics in the top under every method")
+    in_some: list[DoubtfulTopic] = Field(
+        description="Topics in the top under some methods but not all: the cut line's doubtful "
+        "topics, surest first"
+    )
+    participants: int
+    ballot_digest: str = Field(description="SHA-256 (hex) of the exact bytes of ballots.csv")
+    computed_at: datetime

@@ -1,4 +1,5 @@
-"""Rankings, stability and the ballots digest: queries -> scoring -> cached results.
+"""Rankings, stability, method agreement and the ballots digest: queries -> scoring -> cached
+results.
 
 Every result is cached with the tally version it was computed from; a ballot write bumps the
 version in its own transaction, so a cached result is served only while it is still exact, by
@@ -23,6 +24,8 @@ from app.errors import Invalid
 from app.results import exports, queries
 from app.results.models import CachedResult
 from app.results.schemas import (
+    Agreement,
+    DoubtfulTopic,
     GroupFigures,
     MethodPublic,
     Ranking,
@@ -300,4 +303,46 @@ def stability(
         ],
     )
     _store(session, consultation.id, key, version, result.model_dump_json(), family="stability:")
+    return result
+
+
+def agreement(
+    session: Session, consultation: Consultation, *, top: int | None, max_age: float = 0.0
+) -> Agreement:
+    """Every method on one fetch of the tallies (each method scored once), compared: tau-b
+    between every two, the topics in the top `top` under all of them, and under some only.
+    Cached like a ranking; the same for every caller, since it shows no group's figures."""
+    top = top or consultation.agenda_size
+    version = queries.tally_version(session, consultation.id)
+    key = f"agreement:{top}"
+    cached = _cached(session, consultation, key, version, Agreement, max_age)
+    if cached is not None:
+        return cached
+    needs = {m.needs for m in scoring.METHODS.values()}
+    tallies = queries.tallies(
+        session,
+        consultation,
+        with_profiles="profiles" in needs,
+        with_pairwise="pairwise" in needs,
+    )
+    found = scoring.agreement(
+        tallies,
+        top=top,
+        prior_weight=consultation.prior_weight,
+        min_group_size=consultation.min_group_size,
+    )
+    result = Agreement(
+        top=top,
+        methods=list(found.methods),
+        kendall_tau={m: dict(row) for m, row in found.kendall_tau.items()},
+        in_all=[t.id for t in found.in_all],
+        in_some=[
+            DoubtfulTopic(topic_id=d.topic.id, title=d.topic.title, methods=list(d.methods))
+            for d in found.in_some
+        ],
+        participants=tallies.participants,
+        ballot_digest=ballot_digest(session, consultation, version),
+        computed_at=utcnow(),
+    )
+    _store(session, consultation.id, key, version, result.model_dump_json())
     return result

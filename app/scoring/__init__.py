@@ -3,6 +3,7 @@
 Nothing here touches the database, the web framework or the rest of `app`; a test enforces it.
 """
 
+from app.scoring.agreement import Agreement, Doubtful, agreement, kendall_tau_b
 from app.scoring.methods import METHODS, Method, UnknownMethod, score_topics
 from app.scoring.ranking import Entry, GroupStat, competition_ranks, rank
 from app.scoring.stability import (
@@ -28,7 +29,9 @@ __all__ = [
     "METHODS",
     "MIN_DRAWS",
     "OTHER",
+    "Agreement",
     "BallotError",
+    "Doubtful",
     "Entry",
     "GroupStat",
     "Method",
@@ -39,9 +42,11 @@ __all__ = [
     "TopicRef",
     "TopicStability",
     "UnknownMethod",
+    "agreement",
     "competition_ranks",
     "fold_small_groups",
     "folded_group",
+    "kendall_tau_b",
     "rank",
     "rating_matrix",
     "score_topics",

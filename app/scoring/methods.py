@@ -1,4 +1,4 @@
-"""The seven scoring methods of `scoring.md`, each a pure function from tallies to scores.
+"""The eight scoring methods of `scoring.md`, each a pure function from tallies to scores.
 
 A method returns a score for every topic with at least one rating and nothing for the others.
 """
@@ -114,6 +114,32 @@ def top_box(tallies: Tallies) -> Scores:
         for topic_id, counts in topic_histograms(tallies).items()
         if (n := sum(counts))
     }
+
+
+def consensus(tallies: Tallies, *, min_group_size: int) -> Scores:
+    """The geometric mean over stakeholder groups of each group's smoothed share of top ratings.
+
+    Groups fold as in `balanced`. Every group with a participant in the consultation counts,
+    whether or not it rated the topic (then as undecided, 1/2), so a topic that one group finds
+    irrelevant scores low however much another group likes it.
+    """
+    histograms, sizes = fold_small_groups(tallies.histograms, tallies.group_sizes, min_group_size)
+    by_topic: dict[int, dict[str, Sequence[int]]] = defaultdict(dict)
+    for (topic_id, group), counts in histograms.items():
+        if sum(counts):
+            by_topic[topic_id][group] = counts
+    # A group with ratings has participants; the union only guards tallies that undercount.
+    groups = {group for group, size in sizes.items() if size > 0}
+    groups.update(group for rated in by_topic.values() for group in rated)
+    scores = {}
+    for topic_id, rated in by_topic.items():
+        logs = []
+        for group in groups:
+            own = rated.get(group, ())
+            logs.append(math.log((top_box_count(own) + 0.5) / (sum(own) + 1)))
+        # fsum rounds once, so the score does not depend on the order of the groups.
+        scores[topic_id] = math.exp(math.fsum(logs) / len(logs))
+    return scores
 
 
 def majority_grade(counts: Sequence[int], scale: Scale) -> float:
@@ -237,6 +263,15 @@ METHODS: Mapping[str, Method] = MappingProxyType(
                 "histograms",
             ),
             Method(
+                "consensus",
+                "Support across stakeholder groups",
+                "For each stakeholder group, the share of its ratings in the top two levels of "
+                "the scale; the score combines the groups' shares so that every group counts "
+                "and a topic one group finds irrelevant cannot win on another group's "
+                "enthusiasm. Groups with very few participants are counted together as 'other'.",
+                "histograms",
+            ),
+            Method(
                 "schulze",
                 "Head-to-head (Schulze)",
                 "Topics are compared in pairs: which of the two did more people rate higher? "
@@ -280,6 +315,8 @@ def score_topics(
             return top_box(tallies)
         case "majority_judgment":
             return majority_judgment(tallies)
+        case "consensus":
+            return consensus(tallies, min_group_size=min_group_size)
         case "schulze":
             return schulze(tallies)
     raise UnknownMethod(method)

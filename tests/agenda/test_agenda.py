@@ -9,6 +9,7 @@ import pytest
 from fastapi import FastAPI
 from icalendar import Calendar
 
+from app.scoring import METHODS
 from tests.actors import API, Actor, add_topics, admin, create_consultation, move, register
 from tests.results.stored import store, topic_ids
 
@@ -330,3 +331,75 @@ async def test_sessions_may_share_a_topic(client: httpx.AsyncClient, built: Buil
     )
     agenda = (await client.get(built.url("agenda"), headers=built.admin.headers)).json()
     assert [s["topic_id"] for s in agenda["sessions"]] == [topic, topic]
+
+
+async def test_one_topic_in_two_sessions_at_overlapping_times_is_advice_only(
+    client: httpx.AsyncClient, built: Built
+) -> None:
+    topic = built.topics["Alpha"]
+    first = await add(client, built, title="Cases", topic_id=topic, people=panel("A"), **MORNING)
+    second = await add(
+        client,
+        built,
+        title="Panel",
+        topic_id=topic,
+        people=panel("B", moderator="N"),
+        **LATE_MORNING,
+    )
+    checks = (await client.get(built.url("agenda/checks"), headers=built.committee.headers)).json()
+    assert checks["finalizable"] is True
+    assert [(p["code"], p["session_ids"]) for p in checks["advice"]] == [
+        ("topic_in_overlapping_sessions", [first, second])
+    ]
+    # Moved to start as the first ends: no longer overlapping.
+    await client.patch(
+        built.url(f"agenda/sessions/{second}"),
+        json={"starts_at": MORNING["ends_at"], "ends_at": "2030-08-05T12:00:00-05:00"},
+        headers=built.committee.headers,
+    )
+    checks = (await client.get(built.url("agenda/checks"), headers=built.committee.headers)).json()
+    assert checks["advice"] == []
+
+
+async def test_sessions_from_the_ranking_record_which_methods_had_their_topic_in_the_top(
+    client: httpx.AsyncClient, built: Built
+) -> None:
+    headers = built.committee.headers
+    agreement = (await client.get(built.url("ranking/agreement?top=1"), headers=headers)).json()
+    in_some = {d["topic_id"]: d["methods"] for d in agreement["in_some"]}
+    # top_box counts 4s and 5s alike: Alpha, Bravo and Charlie tie for its first place.
+    response = await client.post(
+        built.url("agenda/from-ranking"),
+        json={"method": "top_box", "top": 1, "include_ties": True},
+        headers=headers,
+    )
+    assert response.status_code == 201
+    origins = {s["title"]: s["origin"] for s in response.json()["items"]}
+    assert set(origins) == {"Alpha", "Bravo", "Charlie"}
+    methods = list(METHODS)
+    assert origins["Alpha"]["agreement"] == {"top": 1, "methods": methods, "in_top": methods}
+    bravo = origins["Bravo"]["agreement"]
+    assert bravo["in_top"] == in_some[built.topics["Bravo"]]
+    assert "top_box" in bravo["in_top"]
+    assert "mean" not in bravo["in_top"]
+    stored = (await client.get(built.url("agenda"), headers=headers)).json()["sessions"]
+    assert {s["title"]: s["origin"] for s in stored} == origins
+    report = (await client.get(built.url("report.md"), headers=headers)).text
+    assert (
+        "Chosen from the ranking: rank 1 under `top_box`; in the top 1 under all 8 scoring "
+        "methods compared." in report
+    )
+    names = ", ".join(f"`{m}`" for m in bravo["in_top"])
+    assert (
+        f"in the top 1 under {len(bravo['in_top'])} of the 8 scoring methods compared ({names})"
+        in report
+    )
+
+
+async def test_a_hand_made_session_has_no_origin_in_the_report(
+    client: httpx.AsyncClient, built: Built
+) -> None:
+    await add(client, built, title="By hand", people=panel("P"))
+    report = (await client.get(built.url("report.md"), headers=built.committee.headers)).text
+    assert "## By hand" in report
+    assert "Chosen from the ranking" not in report

@@ -83,3 +83,27 @@ def majority_judgment(rows: Sequence[Rating]) -> dict[int, float]:
         q = Fraction(sum(1 for x in r if x < a), len(r))
         grades[t] = float(a + p if p > q else a - q)
     return grades
+
+
+def consensus(rows: Sequence[Rating], scale: Scale, min_group_size: int) -> dict[int, float]:
+    """The product of the groups' (k + 1/2) / (n + 1) in exact fractions, then its root."""
+    members: dict[str, set[str]] = defaultdict(set)
+    for participant, group, _, _ in rows:
+        members[group].add(participant)
+
+    def counted(group: str) -> str:
+        return group if len(members[group]) >= min_group_size else "other"
+
+    groups = {counted(group) for group in members}
+    per_group: dict[int, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
+    for _, group, topic_id, score in rows:
+        per_group[topic_id][counted(group)].append(score)
+    scores = {}
+    for t, rated in per_group.items():
+        product = Fraction(1)
+        for group in groups:
+            r = rated.get(group, [])
+            product *= Fraction(2 * sum(1 for x in r if x >= scale.hi - 1) + 1, 2 * len(r) + 2)
+        log = math.log(product.numerator) - math.log(product.denominator)
+        scores[t] = math.exp(log / len(groups))
+    return scores

@@ -12,6 +12,7 @@ from app.scoring.methods import (
     UnknownMethod,
     balanced,
     bayesian,
+    consensus,
     majority_grade,
     majority_judgment,
     mean,
@@ -44,7 +45,7 @@ def same_ratings(group: str, people: int, prefix: str, scores: dict[int, int]) -
     ]
 
 
-def test_the_registry_lists_the_seven_methods_in_order() -> None:
+def test_the_registry_lists_the_eight_methods_in_order() -> None:
     assert list(METHODS) == [
         "mean",
         "bayesian",
@@ -52,6 +53,7 @@ def test_the_registry_lists_the_seven_methods_in_order() -> None:
         "zscore",
         "top_box",
         "majority_judgment",
+        "consensus",
         "schulze",
     ]
     assert {m.needs for m in METHODS.values()} == {"histograms", "profiles", "pairwise"}
@@ -211,6 +213,55 @@ def test_majority_judgment_gauge_breaks_a_tie_of_equal_medians() -> None:
 def test_majority_grade_with_equal_shares_above_and_below_takes_the_lower_side() -> None:
     # [1, 3, 5]: median 3, 1/3 above = 1/3 below, so a - q = 3 - 1/3.
     assert majority_grade([1, 0, 1, 0, 1], SCALE) == pytest.approx(8 / 3, abs=1e-12)
+
+
+def test_consensus_a_topic_loved_by_one_group_rejected_by_another_loses_to_one_all_like() -> None:
+    rows = same_ratings("civil_society", 20, "cs", {1: 5, 2: 4})
+    rows += same_ratings("government", 5, "gov", {1: 1, 2: 4})
+    tallies = ballots(SCALE, topics("Loved by some", "Liked by all"), rows)
+    # The mean prefers A: (20 * 5 + 5 * 1) / 25 = 4.2 against 4.
+    assert mean(tallies) == {1: pytest.approx(4.2), 2: 4.0}
+    # s_g = (k_g + 1/2) / (n_g + 1). A: civil society 20.5 / 21, government 0.5 / 6;
+    # B: 20.5 / 21 and 5.5 / 6. Score: the geometric mean over the two groups.
+    loved = math.sqrt(20.5 / 21 * 0.5 / 6)  # 0.2852...
+    liked = math.sqrt(20.5 / 21 * 5.5 / 6)  # 0.9459...
+    assert consensus(tallies, min_group_size=5) == {
+        1: pytest.approx(loved, abs=1e-12),
+        2: pytest.approx(liked, abs=1e-12),
+    }
+
+
+def test_consensus_counts_a_group_that_did_not_rate_a_topic_as_undecided() -> None:
+    rows = same_ratings("civil_society", 2, "cs", {1: 5, 2: 5})
+    rows += same_ratings("government", 2, "gov", {2: 2})
+    tallies = ballots(SCALE, topics("A", "B", "C"), rows)
+    # Groups with participants: civil society and government (min_group_size 2).
+    # A: civil society (2 + 0.5) / 3, government did not rate it: 0.5 / 1.
+    # B: civil society 2.5 / 3, government (0 + 0.5) / 3. C: nobody rated it, no score.
+    assert consensus(tallies, min_group_size=2) == {
+        1: pytest.approx(math.sqrt(2.5 / 3 * 0.5), abs=1e-12),
+        2: pytest.approx(math.sqrt(2.5 / 3 * 0.5 / 3), abs=1e-12),
+    }
+
+
+def test_consensus_folds_small_groups_into_other_and_counts_the_top_two_levels() -> None:
+    rows = same_ratings("civil_society", 3, "cs", {1: 4})
+    rows += same_ratings("academia", 1, "ac", {1: 3})
+    rows += same_ratings("other", 1, "ot", {1: 5})
+    tallies = ballots(SCALE, topics("A"), rows)
+    # min 3: academia (1) and other (1) fold into one `other` with ratings 3 and 5.
+    # civil society: 3 ratings of 4, all in the top two levels: 3.5 / 4; other: 1.5 / 3.
+    assert consensus(tallies, min_group_size=3) == {
+        1: pytest.approx(math.sqrt(3.5 / 4 * 1.5 / 3), abs=1e-12)
+    }
+    # min 1: three groups, academia's 3 is not a top rating: 0.5 / 2.
+    assert consensus(tallies, min_group_size=1) == {
+        1: pytest.approx((3.5 / 4 * 0.5 / 2 * 1.5 / 2) ** (1 / 3), abs=1e-12)
+    }
+    # One group for everyone (min larger than any group): 4 top ratings of 5: 4.5 / 6.
+    assert score_topics("consensus", tallies, prior_weight=5, min_group_size=10) == {
+        1: pytest.approx(4.5 / 6, abs=1e-12)
+    }
 
 
 # Wikipedia, "Schulze method", the example with 45 voters and candidates A to E.

@@ -13,7 +13,7 @@ from app.scoring.tallies import Rating, Tallies, TopicRef, tallies_from_ballots
 from . import reference
 from .ballots import Consultation, checked, consultations
 
-MONOTONE = ("mean", "bayesian", "balanced", "top_box", "majority_judgment")
+MONOTONE = ("mean", "bayesian", "balanced", "top_box", "majority_judgment", "consensus")
 PRIOR_WEIGHTS = st.sampled_from([0.0, 1.0, 5.0, 2.5])
 MIN_GROUP_SIZES = st.integers(1, 4)
 
@@ -48,6 +48,7 @@ def test_scores_agree_with_the_definitions_to_1e_9(
         "zscore": reference.zscore(rows),
         "top_box": reference.top_box(rows, consultation.scale),
         "majority_judgment": reference.majority_judgment(rows),
+        "consensus": reference.consensus(rows, consultation.scale, min_group_size),
     }
     for method, scores in expected.items():
         got = score_topics(

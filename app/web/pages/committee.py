@@ -15,6 +15,7 @@ from app.deps import SessionDep
 from app.errors import Conflict
 from app.results import service as results
 from app.vocabulary import ConsultationState
+from app.web.agreement import agreement_view
 from app.web.forms import FieldErrors
 from app.web.pages.common import managed_for, page_router
 from app.web.rendering import redirect, render
@@ -57,6 +58,7 @@ def workspace(
         cut=cut(ranking.entries, top),
         p_top={e.topic.id: e for e in stability.entries} if stability else {},
         stability=stability,
+        agreement=agreement_view(session, consultation, method=name, top=top, stability=stability),
         sessions=[agenda.to_public(r) for r in rows],
         checks=agenda.agenda_checks(session, consultation),
         closed=consultation.state == ConsultationState.closed,

@@ -4,6 +4,7 @@ from fastapi import Response
 
 from app.deps import SessionDep, SettingsDep
 from app.results import service as results
+from app.web.agreement import agreement_view
 from app.web.charts import bar_chart
 from app.web.pages.common import consultation_for, page_router
 from app.web.pages.consultation import scale
@@ -42,4 +43,7 @@ def results_page(
         method=name,
         levels=scale(consultation),
         ballots_published=results.ballots_published(consultation),
+        agreement=agreement_view(
+            session, consultation, method=name, max_age=settings.live_results_max_age_seconds
+        ),
     )
