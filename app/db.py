@@ -1,9 +1,10 @@
 """Engine, sessions and the declarative Base shared by every domain's models."""
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any, ClassVar
 
 from sqlalchemy import DateTime, Engine, MetaData, create_engine, event
@@ -24,6 +25,7 @@ NAMING_CONVENTION = {
 # the busy timeout applies instead of a lock-upgrade failure in the middle of the transaction.
 SQLITE_IMMEDIATE = "consulta_sqlite_immediate"
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+WRITING = "consulta_writing"  # Session.info key: a unit of work that may write
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -48,6 +50,16 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+@lru_cache(maxsize=4)
+def bound_time(dialect: Dialect) -> Callable[[datetime], Any]:
+    """A timestamp as the UTCDateTime column type hands it to this dialect's driver, for SQL
+    that SQLAlchemy does not bind itself (the grouped ballot writer, text statements): SQLite
+    stores naive UTC text, always with microseconds, exactly as the ORM writes it."""
+    process = UTCDateTime().dialect_impl(dialect).bind_processor(dialect)
+    assert process is not None  # a TypeDecorator always processes its values
+    return process
 
 
 class Base(DeclarativeBase):
@@ -102,6 +114,7 @@ def transaction(sessions: sessionmaker[Session], *, write: bool = False) -> Iter
     transactions are snapshots already), so results computed from several queries agree with
     each other and with the tally version they are cached under."""
     with sessions() as session:
+        session.info[WRITING] = write
         if write:
             session.connection(execution_options={SQLITE_IMMEDIATE: True})
         elif session.get_bind().dialect.name == "postgresql":
@@ -112,6 +125,11 @@ def transaction(sessions: sessionmaker[Session], *, write: bool = False) -> Iter
         except BaseException:
             session.rollback()
             raise
+
+
+def writing(session: Session) -> bool:
+    """Whether the session is a write transaction (app.db.transaction(write=True))."""
+    return bool(session.info.get(WRITING, False))
 
 
 def driver_sql(sql: str, dialect: str) -> str:

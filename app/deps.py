@@ -3,13 +3,12 @@
 from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Annotated, TypeVar
 
-import anyio
 from fastapi import Depends, Path, Request
-from fastapi.concurrency import run_in_threadpool
 from sqlalchemy.orm import Session
 
 from app.config import Settings
 from app.db import transaction
+from app.db_turns import DEFERRED, Work, WriteTurns
 from app.server_secret import ServerSecret
 from app.vocabulary import MAX_ID, MIN_ID
 
@@ -24,31 +23,40 @@ async def get_settings(request: Request) -> Settings:
     return settings
 
 
-async def sqlite_writer_turn(request: Request) -> AsyncIterator[None]:
-    """On SQLite, one write transaction per process at a time, waited for on the event loop.
+def write_turns(request: Request) -> WriteTurns:
+    turns: WriteTurns = request.app.state.write_turns
+    return turns
 
-    A write transaction holds SQLite's write lock from BEGIN IMMEDIATE to COMMIT while FastAPI
-    runs the dependencies, the endpoint and the commit as separate threadpool calls. Were the
-    waiting done in BEGIN IMMEDIATE (in a thread), enough waiters would take every thread and
-    the lock holder could never finish: the lock would only fall at the busy timeout. Waiting
-    here takes no thread. Other worker processes still wait in SQLite's busy handler.
-    """
-    lock: anyio.Lock | None = request.app.state.sqlite_writer
-    if lock is None or request.method in SAFE_METHODS:
+
+async def write_turn(request: Request) -> AsyncIterator[None]:
+    """A request that writes takes its process's turn first (app.db_turns)."""
+    if request.method in SAFE_METHODS:
         yield
         return
-    async with lock:
+    async with write_turns(request).turn():
         yield
+
+
+async def deferred_writes(request: Request) -> AsyncIterator[list[Work]]:
+    """Writes that serving the request deferred (caching a result): run once the response is
+    sent (this dependency's clean-up runs then), each in its own turn."""
+    deferred: list[Work] = []
+    yield deferred
+    if deferred:
+        await write_turns(request).run_deferred(deferred)
 
 
 def get_db(
-    request: Request, _turn: Annotated[None, Depends(sqlite_writer_turn, scope="function")]
+    request: Request,
+    _turn: Annotated[None, Depends(write_turn, scope="function")],
+    deferred: Annotated[list[Work], Depends(deferred_writes)],
 ) -> Iterator[Session]:
     """One session per request. It commits when the endpoint returns and before the response
     is sent (scope="function" below), so a failed commit is an error response, never a 2xx."""
     with transaction(
         request.app.state.sessions, write=request.method not in SAFE_METHODS
     ) as session:
+        session.info[DEFERRED] = deferred
         yield session
 
 
@@ -65,18 +73,6 @@ SecretDep = Annotated[str, Depends(get_secret)]
 
 async def in_one_write(request: Request, work: Callable[[Session], T]) -> T:
     """Runs `work` in one write transaction within a single worker thread, committed before
-    it returns (so before the response). Writes that are not grouped (app.ballots.writer)
-    use it, ballot writes' general path among them: the database's write lock is then held
-    only while one thread runs, never across event-loop turns."""
-
-    def run() -> T:
-        with transaction(request.app.state.sessions, write=True) as session:
-            return work(session)
-
-    lock: anyio.Lock | None = request.app.state.sqlite_writer
-    if lock is None:
-        return await run_in_threadpool(run)
-    # This process's writers queue here, taking no thread, so none waits in SQLite's busy
-    # handler while the lock holder needs a thread to finish.
-    async with lock:
-        return await run_in_threadpool(run)
+    it returns (so before the response), in this process's turn (app.db_turns). The ballot
+    writes' general path uses it."""
+    return await write_turns(request).write(work)

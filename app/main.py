@@ -23,6 +23,7 @@ from app.config import Settings, get_settings
 from app.consultations.router import router as consultations_router
 from app.consultations.router import topics_router
 from app.db import make_engine, make_sessionmaker
+from app.db_turns import WriteTurns
 from app.errors import install_error_handlers
 from app.middleware import BodyLimit, RequestContext
 from app.migrate import head_revision
@@ -59,8 +60,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = engine
     app.state.sessions = make_sessionmaker(engine)
     app.state.secret = ServerSecret(settings.configured_secret, app.state.sessions)
-    app.state.sqlite_writer = anyio.Lock() if settings.is_sqlite else None
-    app.state.ballot_writer = BallotWriter(engine, app.state.secret, app.state.sqlite_writer)
+    app.state.write_turns = WriteTurns(app.state.sessions, sqlite=settings.is_sqlite)
+    app.state.ballot_writer = BallotWriter(engine, app.state.secret, app.state.write_turns)
     app.state.hasher = make_hasher(settings)
     app.state.head_revision = head_revision(settings)
 

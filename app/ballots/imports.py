@@ -19,17 +19,16 @@ from sqlalchemy.orm import Session
 
 from app.audit import service as audit
 from app.auth.models import Account
+from app.ballots import rules, service, statements
 from app.ballots.models import Participant, Rating
 from app.ballots.service import ballot_key
-from app.consultations import service as consultations
 from app.consultations.models import Consultation, Topic
-from app.db import dialect_insert, utcnow
+from app.db import bound_time, dialect_insert, utcnow
 from app.results import tally
 from app.vocabulary import ConsultationState, StakeholderGroup
 
 BY_EMAIL = ("email", "topic", "score")
 BY_KEY = ("participant_key", "stakeholder_group", "topic", "score")
-IMPORTABLE = (ConsultationState.open.value, ConsultationState.closed.value)
 BATCH = 20_000
 
 Progress = Callable[[int], None]
@@ -94,7 +93,12 @@ def parse(
     topics = _topics(session, consultation)
     accounts: dict[str, Voter | None] = {}
     groups = {g.value for g in StakeholderGroup}
-    lo, hi = consultation.scale_min, consultation.scale_max
+    facts = rules.Facts(
+        state=ConsultationState(consultation.state),
+        scale_min=consultation.scale_min,
+        scale_max=consultation.scale_max,
+        topics=frozenset(topics.values()),
+    )
     seen: dict[tuple[str, int], int] = {}
     group_of: dict[str, str] = {}
     ratings: list[tuple[Voter, int, int]] = []
@@ -130,8 +134,10 @@ def parse(
             problems.append(f"no topic {fields['topic']!r} (an id or an exact title)")
         try:
             score = int(fields["score"])
-            if not lo <= score <= hi:
-                problems.append(f"score {score} is outside the scale {lo}..{hi}")
+            if rules.off_scale(facts, score, ()) is not None:
+                problems.append(
+                    f"score {score} is outside the scale {facts.scale_min}..{facts.scale_max}"
+                )
         except ValueError:
             problems.append(f"score {fields['score']!r} is not a whole number")
         if voter is not None and topic_id is not None:
@@ -173,12 +179,11 @@ def write(
 ) -> int:
     """Upserts the participants and their ratings in bulk; returns how many participants are
     new. One transaction: the caller commits or nothing is written."""
-    consultations.lock(session, consultation, shared=True)
-    if consultation.state not in IMPORTABLE:
-        raise ImportRefused(
-            f"Ratings can be imported while the consultation is open or closed; it is "
-            f"{consultation.state}."
-        )
+    refusal = rules.refusal(
+        service.facts(session, consultation), rules.Replace(()), rules.Channel.imported
+    )
+    if refusal is not None:
+        raise ImportRefused(refusal.detail)
     voters = {v.ballot_key: v for v, _, _ in ratings}
     known = set(
         session.scalars(
@@ -215,12 +220,7 @@ def write(
             )
         ).all()
     )
-    # SQLite keeps timestamps as naive UTC text (as the UTCDateTime column type writes them).
-    stamp: object = (
-        now
-        if session.get_bind().dialect.name == "postgresql"
-        else (now.replace(tzinfo=None).isoformat(sep=" "))
-    )
+    stamp = bound_time(session.get_bind().dialect)(now)
     rows = [
         (ids[v.ballot_key], topic_id, consultation.id, groups[v.ballot_key], score, stamp)
         for v, topic_id, score in ratings
@@ -239,35 +239,25 @@ def write(
 def _upsert_ratings(
     session: Session, rows: Sequence[tuple[object, ...]], progress: Progress | None
 ) -> None:
+    """The ballot statements' rating upsert, in bulk: from a COPY on PostgreSQL, executemany
+    on SQLite."""
     connection = session.connection()
+    cursor = connection.connection.cursor()
     if connection.dialect.name == "postgresql":
-        cursor = connection.connection.cursor()
-        cursor.execute(
-            "CREATE TEMP TABLE import_ratings (participant_id int, topic_id int, "
-            "consultation_id int, stakeholder_group varchar(32), score int, "
-            "updated_at timestamptz) ON COMMIT DROP"
-        )
-        with cursor.copy("COPY import_ratings FROM STDIN") as copy:
+        cursor.execute(statements.CREATE_IMPORT_TABLE)
+        with cursor.copy(f"COPY {statements.IMPORT_TABLE} FROM STDIN") as copy:
             for i, row in enumerate(rows, start=1):
                 copy.write_row(row)
                 if progress and i % BATCH == 0:
                     progress(BATCH)
-        cursor.execute(
-            "INSERT INTO ratings (participant_id, topic_id, consultation_id, stakeholder_group,"
-            " score, updated_at) SELECT * FROM import_ratings ON CONFLICT (participant_id, "
-            "topic_id) DO UPDATE SET score = excluded.score, updated_at = excluded.updated_at"
-        )
+        cursor.execute(statements.RATE_FROM_IMPORT)
         return
-    cursor = connection.connection.cursor()
+    columns = ("participant_id", "topic_id", "consultation_id", "stakeholder_group", "score", "now")
     for start in range(0, len(rows), BATCH):
-        cursor.executemany(
-            "INSERT INTO ratings (participant_id, topic_id, consultation_id, stakeholder_group,"
-            " score, updated_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (participant_id, topic_id)"
-            " DO UPDATE SET score = excluded.score, updated_at = excluded.updated_at",
-            rows[start : start + BATCH],
-        )
+        batch = rows[start : start + BATCH]
+        cursor.executemany(statements.RATE, [dict(zip(columns, r, strict=True)) for r in batch])
         if progress:
-            progress(min(BATCH, len(rows) - start))
+            progress(len(batch))
 
 
 def record(session: Session, consultation: Consultation, report: ImportReport) -> None:

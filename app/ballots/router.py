@@ -2,9 +2,9 @@ from fastapi import APIRouter, Request, Response
 from sqlalchemy.orm import Session
 
 from app.auth.dependencies import BearerToken
-from app.ballots import service
+from app.ballots import rules, service
 from app.ballots.schemas import BallotIn, BallotPublic, RatingPublic, Score
-from app.ballots.writer import BallotWriter, Job, Rate, Replace, Written
+from app.ballots.writer import BallotWriter, Job, Written
 from app.consultations.dependencies import ParticipatingConsultation, participant_access
 from app.deps import PathId, SecretDep, SessionDep, in_one_write
 from app.openapi import problems
@@ -44,7 +44,9 @@ async def replace_ballot(
 ) -> Response:
     """Replace your whole ballot, all or nothing; topics left out are no longer rated."""
     scores = [(r.topic_id, r.score) for r in data.ratings]
-    written = await grouped_write(request, Replace(token, slug, scores) if token else None)
+    written = await grouped_write(
+        request, Job(token, slug, rules.Replace(scores)) if token else None
+    )
     if written is not None:
         return as_json(
             BallotPublic(
@@ -82,7 +84,7 @@ async def rate_topic(
 ) -> Response:
     """Set your rating of one topic."""
     written = await grouped_write(
-        request, Rate(token, slug, topic_id, data.score) if token else None
+        request, Job(token, slug, rules.Rate(topic_id, data.score)) if token else None
     )
     if written is not None:
         return as_json(

@@ -39,6 +39,11 @@ def accepts_ballots(state: S) -> bool:
     return state is S.open
 
 
+def accepts_imports(state: S) -> bool:
+    """Ratings collected elsewhere (paper ballots) are imported until the results are final."""
+    return state in (S.open, S.closed)
+
+
 def rules_editable(state: S) -> bool:
     """Scale, method and other rules freeze once the consultation opens."""
     return state is S.draft

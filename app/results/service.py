@@ -9,17 +9,19 @@ seconds old (see _cached).
 
 import csv
 import io
+import logging
 from datetime import timedelta
 from typing import Any, TypeVar
 
 from pydantic import BaseModel
 from sqlalchemy import Executable, delete, select
 from sqlalchemy.exc import OperationalError
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from app import scoring
 from app.consultations.models import Consultation
-from app.db import SQLITE_IMMEDIATE, dialect_insert, transaction, utcnow
+from app.db import dialect_insert, utcnow, writing
+from app.db_turns import defer
 from app.errors import Invalid
 from app.results import exports, queries
 from app.results.models import CachedResult
@@ -37,6 +39,7 @@ from app.results.schemas import (
 from app.vocabulary import ConsultationState
 
 T = TypeVar("T", bound=BaseModel)
+log = logging.getLogger(__name__)
 
 MAX_DRAWS = 2000  # resampling is CPU time anyone may ask for: bounded
 MAX_CACHED_PER_FAMILY = 16
@@ -135,27 +138,19 @@ def _store(
             .limit(MAX_CACHED_PER_FAMILY)
         )
         statements.append(delete(CachedResult).where(same, CachedResult.key.not_in(recent)))
+
+    def write(own: Session) -> None:
+        for each in statements:
+            own.execute(each)
+
+    if not writing(session):
+        defer(session, write)  # a read never writes (app.db_turns)
+        return
     try:
-        if _reading_sqlite(session):
-            # A SQLite read transaction cannot take the write lock once another write has
-            # committed since it began (it fails at once, without waiting): while ratings
-            # arrive nothing would ever be cached. So it is stored in a write of its own.
-            with transaction(sessionmaker(session.get_bind()), write=True) as own:
-                for each in statements:
-                    own.execute(each)
-        else:
-            with session.begin_nested():
-                for each in statements:
-                    session.execute(each)
-    except OperationalError:
-        pass
-
-
-def _reading_sqlite(session: Session) -> bool:
-    connection = session.connection()
-    return connection.dialect.name == "sqlite" and not connection.get_execution_options().get(
-        SQLITE_IMMEDIATE, False
-    )
+        with session.begin_nested():
+            write(session)
+    except OperationalError as error:
+        log.warning("a result could not be cached: %s", type(error).__name__)
 
 
 def ballot_digest(session: Session, consultation: Consultation, version: int) -> str:

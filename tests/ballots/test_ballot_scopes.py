@@ -12,10 +12,6 @@ from fastapi import FastAPI
 from tests.actors import API, Actor, add_topics, admin, create_consultation, move, register
 from tests.snapshots import snapshot
 
-FAST_PATH = pytest.mark.xfail(
-    strict=True, reason="ballot fast path scope check lands with the write-path rework"
-)
-
 
 async def token(client: httpx.AsyncClient, holder: Actor, *scopes: str) -> Actor:
     response = await client.post(
@@ -47,7 +43,6 @@ def refused(response: httpx.Response) -> None:
     assert response.json()["required_scopes"] == ["ballot"]
 
 
-@FAST_PATH
 async def test_rating_a_topic_with_a_results_token_is_403(
     client: httpx.AsyncClient, app: FastAPI, opened: tuple[str, int, Actor]
 ) -> None:
@@ -61,7 +56,6 @@ async def test_rating_a_topic_with_a_results_token_is_403(
     assert snapshot(app) == before
 
 
-@FAST_PATH
 async def test_replacing_the_ballot_with_a_results_token_is_403(
     client: httpx.AsyncClient, app: FastAPI, opened: tuple[str, int, Actor]
 ) -> None:

@@ -11,7 +11,8 @@ import pytest
 from fastapi import FastAPI
 from sqlalchemy import select
 
-from app.ballots.writer import BallotWriter, Rate, Replace, Written
+from app.ballots.rules import Rate, Replace
+from app.ballots.writer import BallotWriter, Job, Written
 from app.models import Participant, Rating, TallyVersion
 from tests.actors import API, Actor, add_topics, admin, create_consultation, move, register
 from tests.databases import Reader
@@ -98,17 +99,17 @@ async def test_a_participants_second_write_in_a_group_waits_for_the_next(
     assert other.token
 
     first, second, bystander = await asyncio.gather(
-        writer.write(Rate(voter.token, slug, t0, 2)),
-        writer.write(Replace(voter.token, slug, [(t1, 4)])),
-        writer.write(Rate(other.token, slug, t2, 3)),
+        writer.write(Job(voter.token, slug, Rate(t0, 2))),
+        writer.write(Job(voter.token, slug, Replace([(t1, 4)]))),
+        writer.write(Job(other.token, slug, Rate(t2, 3))),
     )
     assert all(isinstance(w, Written) for w in (first, second, bystander))
     assert ratings(db, voter) == {t1: 4}
     assert ratings(db, other) == {t2: 3}
 
     await asyncio.gather(
-        writer.write(Replace(voter.token, slug, [(t0, 1)])),
-        writer.write(Replace(voter.token, slug, [(t2, 5)])),
+        writer.write(Job(voter.token, slug, Replace([(t0, 1)]))),
+        writer.write(Job(voter.token, slug, Replace([(t2, 5)]))),
     )
     assert ratings(db, voter) == {t2: 5}
 
