@@ -34,7 +34,7 @@ def group_sizes(app: FastAPI, monkeypatch: pytest.MonkeyPatch) -> list[int]:
     sizes: list[int] = []
     run = writer._run
 
-    def recording(jobs: list[Rate | Replace]) -> object:
+    def recording(jobs: list[Job]) -> object:
         sizes.append(len(jobs))
         return run(jobs)
 

@@ -1,0 +1,194 @@
+"""The ballot rule (app.ballots.rules) is the one answer to "may this write be stored?": the
+grouped writer, the general path and the import ask it and nothing else, so a rule changed
+there changes all three."""
+
+import httpx
+import pytest
+from fastapi import FastAPI
+from sqlalchemy import select
+
+from app.ballots import imports, rules
+from app.ballots.writer import BallotWriter, Job
+from app.db import transaction
+from app.errors import Conflict, Invalid, NotFound
+from app.models import Consultation
+from app.vocabulary import ConsultationState
+from tests.actors import API, add_topics, admin, create_consultation, move, register
+from tests.snapshots import snapshot
+
+OPEN = rules.Facts(ConsultationState.open, 1, 5, frozenset({10, 11}))
+
+
+@pytest.mark.parametrize(
+    ("facts", "ballot", "channel", "error", "loc"),
+    [
+        (OPEN, rules.Rate(10, 5), rules.Channel.online, None, None),
+        (OPEN, rules.Rate(10, 6), rules.Channel.online, Invalid, ["body", "score"]),
+        (OPEN, rules.Rate(10, 0), rules.Channel.online, Invalid, ["body", "score"]),
+        (OPEN, rules.Rate(12, 3), rules.Channel.online, NotFound, None),
+        (OPEN, rules.Withdraw(12), rules.Channel.online, NotFound, None),
+        (OPEN, rules.Withdraw(11), rules.Channel.online, None, None),
+        (OPEN, rules.Replace([]), rules.Channel.online, None, None),
+        (
+            OPEN,
+            rules.Replace([(10, 1), (10, 2)]),
+            rules.Channel.online,
+            Invalid,
+            ["body", "ratings"],
+        ),
+        (
+            OPEN,
+            rules.Replace([(10, 1), (12, 2)]),
+            rules.Channel.online,
+            Invalid,
+            ["body", "ratings", 1, "topic_id"],
+        ),
+        (
+            OPEN,
+            rules.Replace([(10, 1), (11, 9)]),
+            rules.Channel.online,
+            Invalid,
+            ["body", "ratings", 1, "score"],
+        ),
+        (
+            rules.Facts(ConsultationState.closed, 1, 5, frozenset({10})),
+            rules.Rate(10, 3),
+            rules.Channel.online,
+            Conflict,
+            None,
+        ),
+        (
+            rules.Facts(ConsultationState.closed, 1, 5, frozenset({10})),
+            rules.Replace([(10, 3)]),
+            rules.Channel.imported,
+            None,
+            None,
+        ),
+        (
+            rules.Facts(ConsultationState.draft, 1, 5, frozenset({10})),
+            rules.Replace([(10, 3)]),
+            rules.Channel.imported,
+            Conflict,
+            None,
+        ),
+        (
+            rules.Facts(ConsultationState.finalized, 1, 5, frozenset({10})),
+            rules.Rate(10, 3),
+            rules.Channel.online,
+            Conflict,
+            None,
+        ),
+    ],
+)
+def test_the_rule_refuses_with_the_error_its_caller_gets(
+    facts: rules.Facts,
+    ballot: rules.Ballot,
+    channel: rules.Channel,
+    error: type[Exception] | None,
+    loc: list[object] | None,
+) -> None:
+    refusal = rules.refusal(facts, ballot, channel)
+    if error is None:
+        assert refusal is None
+        return
+    assert type(refusal) is error
+    if loc is not None:
+        assert refusal.extensions["errors"][0]["loc"] == loc
+
+
+# (ballot as the grouped writer gets it, the same over HTTP, the status the general path gives)
+CASES = [
+    (
+        "rate",
+        lambda t: rules.Rate(t[0], 4),
+        lambda t: ("PUT", f"/ballot/{t[0]}", {"score": 4}),
+        200,
+    ),
+    (
+        "off the scale",
+        lambda t: rules.Rate(t[0], 6),
+        lambda t: ("PUT", f"/ballot/{t[0]}", {"score": 6}),
+        422,
+    ),
+    (
+        "unknown topic",
+        lambda t: rules.Rate(10**9, 3),
+        lambda t: ("PUT", f"/ballot/{10**9}", {"score": 3}),
+        404,
+    ),
+    (
+        "whole ballot",
+        lambda t: rules.Replace([(t[0], 1), (t[1], 5)]),
+        lambda t: (
+            "PUT",
+            "/ballot",
+            {"ratings": [{"topic_id": t[0], "score": 1}, {"topic_id": t[1], "score": 5}]},
+        ),
+        200,
+    ),
+    (
+        "a topic twice",
+        lambda t: rules.Replace([(t[0], 1), (t[0], 2)]),
+        lambda t: (
+            "PUT",
+            "/ballot",
+            {"ratings": [{"topic_id": t[0], "score": 1}, {"topic_id": t[0], "score": 2}]},
+        ),
+        422,
+    ),
+]
+
+
+@pytest.mark.parametrize(("name", "grouped", "general", "status"), CASES, ids=[c[0] for c in CASES])
+async def test_the_grouped_writer_takes_exactly_what_the_rule_accepts(
+    client: httpx.AsyncClient,
+    app: FastAPI,
+    name: str,
+    grouped: object,
+    general: object,
+    status: int,
+) -> None:
+    boss = await admin(client, app)
+    slug = str((await create_consultation(client, boss))["slug"])
+    topics = await add_topics(client, boss, slug, ["Access", "Rights"])
+    await move(client, boss, slug, "open")
+    voter = await register(client)
+    assert voter.token is not None
+    writer: BallotWriter = app.state.ballot_writer
+    before = snapshot(app)
+    written = await writer.write(Job(voter.token, slug, grouped(topics)))  # type: ignore[operator]
+    assert (written is not None) == (status == 200)
+    if written is None:
+        assert snapshot(app) == before  # refused: left to the general path, nothing stored
+    method, path, body = general(topics)  # type: ignore[operator]
+    response = await client.request(
+        method, f"{API}/consultations/{slug}{path}", json=body, headers=voter.headers
+    )
+    assert response.status_code == status, response.text
+
+
+async def test_a_closed_consultation_refuses_every_path_but_the_import(
+    client: httpx.AsyncClient, app: FastAPI
+) -> None:
+    boss = await admin(client, app)
+    slug = str((await create_consultation(client, boss))["slug"])
+    (topic,) = await add_topics(client, boss, slug, ["Access"])
+    await move(client, boss, slug, "open", "close")
+    voter = await register(client)
+    assert voter.token is not None
+    writer: BallotWriter = app.state.ballot_writer
+    assert await writer.write(Job(voter.token, slug, rules.Rate(topic, 3))) is None
+    refused = await client.put(
+        f"{API}/consultations/{slug}/ballot/{topic}", json={"score": 3}, headers=voter.headers
+    )
+    assert refused.status_code == 409
+    with transaction(app.state.sessions, write=True) as session:
+        consultation = session.scalars(select(Consultation).where(Consultation.slug == slug)).one()
+        report, ratings = imports.parse(
+            session,
+            consultation,
+            ["participant_key,stakeholder_group,topic,score", f"paper-1,academia,{topic},3"],
+            secret="s",
+        )
+        assert report.ok
+        assert imports.write(session, consultation, ratings) == 1
