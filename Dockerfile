@@ -5,20 +5,18 @@ RUN python -m venv /opt/venv
 WORKDIR /src
 COPY pyproject.toml README.md ./
 COPY app ./app
+COPY migrations ./migrations
+COPY seed ./seed
 RUN /opt/venv/bin/pip install .
 
-# Run: the virtualenv, the migrations and the seed; no compilers, no sources.
+# Run: the virtualenv (the package carries its migrations and seed); no compilers, no sources.
 FROM python:3.11-slim
 RUN useradd --system --uid 10001 --create-home --home-dir /srv/consulta consulta
 COPY --from=build /opt/venv /opt/venv
 WORKDIR /srv/consulta
-COPY migrations ./migrations
-COPY seed ./seed
 RUN mkdir data && chown consulta:consulta data
 ENV PATH=/opt/venv/bin:$PATH \
     PYTHONUNBUFFERED=1 \
-    CONSULTA_MIGRATIONS_DIR=/srv/consulta/migrations \
-    CONSULTA_SEED_DIR=/srv/consulta/seed \
     CONSULTA_DATABASE_URL=sqlite:////srv/consulta/data/consulta.db
 USER consulta
 EXPOSE 8000

@@ -7,7 +7,7 @@ from typing import Literal
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = Path(__file__).resolve().parent  # holds migrations/ and seed/, installed or not
 # Published in earlier releases' documentation and defaults: never accepted as a secret.
 PUBLISHED_SECRET_KEYS = frozenset({"change-me-in-production"})
 
@@ -37,8 +37,8 @@ class Settings(BaseSettings):
     # While a consultation is open, a cached ranking or stability report up to this old is
     # served even if ratings arrived since (its computed_at says when); 0 = always exact.
     live_results_max_age_seconds: float = Field(default=5.0, ge=0)
-    seed_dir: Path = PROJECT_ROOT / "seed"
-    migrations_dir: Path = PROJECT_ROOT / "migrations"
+    seed_dir: Path = PACKAGE / "seed"
+    migrations_dir: Path = PACKAGE / "migrations"
 
     @property
     def configured_secret(self) -> str | None:
