@@ -2,7 +2,7 @@
 
 from app.agenda.models import AgendaSession, SessionPerson
 from app.audit.models import AuditEntry
-from app.auth.models import AccessToken, Account, LoginFailure
+from app.auth.models import AccessToken, Account, LoginFailure, SetupToken
 from app.ballots.models import Participant, Rating
 from app.committee.models import Seat
 from app.consultations.models import Consultation, Topic
@@ -22,6 +22,7 @@ __all__ = [
     "Rating",
     "Seat",
     "SessionPerson",
+    "SetupToken",
     "TallyVersion",
     "Topic",
 ]

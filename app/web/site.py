@@ -5,6 +5,7 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
+from app.web.errors import install_page_errors
 from app.web.i18n import LANGUAGES
 from app.web.pages import accounts, agenda, committee, consultation, home, results, sessions
 from app.web.rendering import environment
@@ -18,3 +19,4 @@ def install_pages(app: FastAPI) -> None:
     for module in (home, accounts, consultation, results, agenda, committee, sessions):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    install_page_errors(app)
