@@ -84,7 +84,7 @@ async def test_every_page_renders_in_both_languages(
         assert text_of(page.text, "a", class_="skip") == skip[lang], path
     results = await client.get(f"/c/{slug}/results", headers=header)
     expected = {"en": "Average rating", "es": "Calificación promedio"}[lang]
-    assert expected in text_of(results.text, "label", for_="method-mean")
+    assert expected in text_of(results.text, "dt", id="method-mean")
 
 
 async def test_form_errors_are_translated(client: httpx.AsyncClient) -> None:
