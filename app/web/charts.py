@@ -60,10 +60,12 @@ def _nice_step(span: float) -> float:
     """A round step (1, 2 or 5 times a power of ten) giving about four intervals."""
     raw = span / 4
     power = 10 ** math.floor(math.log10(raw))
-    return next(m * power for m in (1, 2, 5, 10) if m * power >= raw)
+    return float(next(m * power for m in (1, 2, 5, 10) if m * power >= raw))
 
 
-def _domain(method: str, consultation: Consultation, ranked: Sequence[RankingEntry]) -> tuple[float, float, float]:
+def _domain(
+    method: str, consultation: Consultation, ranked: Sequence[RankingEntry]
+) -> tuple[float, float, float]:
     """(low, high, where bars start)."""
     if method in ON_THE_SCALE:
         lo, hi = float(consultation.scale_min), float(consultation.scale_max)
@@ -82,9 +84,12 @@ def _domain(method: str, consultation: Consultation, ranked: Sequence[RankingEnt
 
 
 def _ticks(method: str, consultation: Consultation, lo: float, hi: float) -> list[Tick]:
+    values: list[tuple[float, str | None]]
     if method in ON_THE_SCALE:
         levels = range(consultation.scale_min, consultation.scale_max + 1)
-        labels = consultation.scale_labels or [None] * len(levels)
+        labels: list[str | None] = [None] * len(levels)
+        if consultation.scale_labels:
+            labels = list(consultation.scale_labels)
         values = [(float(level), label) for level, label in zip(levels, labels, strict=True)]
     else:
         step = 0.25 if method == "top_box" else _nice_step(hi - lo)
@@ -135,5 +140,8 @@ def bar_chart(method: str, consultation: Consultation, entries: Sequence[Ranking
         )
     kind = "scale" if method in ON_THE_SCALE else "share" if method == "top_box" else "number"
     return BarChart(
-        kind=kind, axis_title=AXIS_TITLES[method], ticks=_ticks(method, consultation, lo, hi), bars=bars
+        kind=kind,
+        axis_title=AXIS_TITLES[method],
+        ticks=_ticks(method, consultation, lo, hi),
+        bars=bars,
     )

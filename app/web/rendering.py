@@ -18,6 +18,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.routing import APIRoute
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+from app import scoring
 from app.errors import DomainError, NotFound, Unauthorized
 from app.web import labels
 from app.web.countries import countries, country_name
@@ -94,6 +95,7 @@ def environment(lang: str) -> Environment:
     env.globals.update(
         COUNTRIES=countries(lang),
         FLASHES=labels.FLASHES,
+        METHOD_TITLES={m.name: m.title for m in scoring.METHODS.values()},
         LANGUAGES=LANGUAGES,
         CSRF_FIELD=CSRF_FIELD,
         GROUPS=labels.GROUPS,
