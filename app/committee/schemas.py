@@ -1,13 +1,18 @@
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, EmailStr, StringConstraints
+from pydantic import BaseModel, ConfigDict, EmailStr, StringConstraints, field_validator
 
-from app.vocabulary import CountryCode, StakeholderGroup
+from app.vocabulary import COMMITTEE_GROUPS, CountryCode, StakeholderGroup
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 Organization = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)
 ]
+
+
+NOT_A_COMMITTEE_GROUP = "Committee seats are for the four committee groups: " + ", ".join(
+    g.value for g in COMMITTEE_GROUPS
+)
 
 
 class SeatCreate(BaseModel):
@@ -18,6 +23,13 @@ class SeatCreate(BaseModel):
     organization: Organization | None = None
     country: CountryCode | None = None
     email: EmailStr | None = None
+
+    @field_validator("stakeholder_group")
+    @classmethod
+    def _committee_group(cls, group: StakeholderGroup) -> StakeholderGroup:
+        if group not in COMMITTEE_GROUPS:
+            raise ValueError(NOT_A_COMMITTEE_GROUP)
+        return group
 
 
 class MemberPublic(BaseModel):

@@ -8,6 +8,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from app.agenda.schemas import ENDS_BEFORE_START
+from app.committee.schemas import NOT_A_COMMITTEE_GROUP
 from app.consultations.schemas import DATES_ORDER, SCALE_LABELS_COUNT, SCALE_ORDER, SCALE_SIZE
 from app.errors import Invalid
 from app.web.i18n import N_
@@ -46,6 +47,7 @@ RULES: dict[str, str] = {
     SCALE_SIZE: N_("A scale has at most 11 levels."),
     SCALE_LABELS_COUNT: N_("Give exactly one label per level, one per line."),
     DATES_ORDER: N_("The last day cannot be before the first."),
+    NOT_A_COMMITTEE_GROUP: N_("Choose one of the four committee groups."),
 }
 BY_FIELD: dict[str, str] = {
     "email": N_("Enter a valid email address, such as name@example.org."),
