@@ -1,0 +1,157 @@
+"""What every page shares: HTML errors outside /api (problem details inside), a GET on a
+form's address leads to its form, who may open each page, and no form without its CSRF
+token."""
+
+import httpx
+import pytest
+from fastapi import FastAPI
+
+from tests.actors import PASSWORD, Actor, add_topics, admin, create_consultation, register
+from tests.snapshots import snapshot
+from tests.web.html import elements, sign_in, text_of
+from tests.web.world import closed_with_ballots, member
+
+pytestmark = pytest.mark.anyio
+
+
+async def test_an_unknown_page_is_an_html_404_and_the_api_keeps_problem_details(
+    client: httpx.AsyncClient,
+) -> None:
+    page = await client.get("/no/such/page", headers={"Accept-Language": "es"})
+    assert page.status_code == 404
+    assert page.headers["content-type"].startswith("text/html")
+    assert elements(page.text, "html")[0].attrs["lang"] == "es"
+    assert text_of(page.text, "h1") == "Página no encontrada"
+    api = await client.get("/api/v1/no/such/thing")
+    assert api.status_code == 404
+    assert api.headers["content-type"] == "application/problem+json"
+    wrong_verb = await client.delete("/api/v1/consultations")
+    assert wrong_verb.status_code == 405
+    assert wrong_verb.headers["content-type"] == "application/problem+json"
+    assert (
+        (await client.get("/c/lacigf-2017/topics/not-a-number"))
+        .headers["content-type"]
+        .startswith("text/html")
+    )
+
+
+async def test_a_wrong_verb_on_a_page_is_an_html_page(client: httpx.AsyncClient) -> None:
+    response = await client.delete("/c/lacigf-2017")
+    assert response.status_code == 405
+    assert response.headers["content-type"].startswith("text/html")
+    assert "allow" in {k.lower() for k in response.headers}
+
+
+@pytest.mark.parametrize(
+    ("address", "form_page"),
+    [
+        ("/c/{slug}/ballot", "/c/{slug}#ballot"),
+        ("/c/{slug}/committee/from-ranking", "/c/{slug}/committee"),
+        ("/c/{slug}/committee/sessions", "/c/{slug}/committee#sessions"),
+        ("/c/{slug}/committee/sessions/1/delete", "/c/{slug}/committee#sessions"),
+        ("/c/{slug}/committee/sessions/1/move", "/c/{slug}/committee#sessions"),
+        ("/c/{slug}/topics/1/delete", "/c/{slug}/topics"),
+        ("/c/{slug}/topics/1/move", "/c/{slug}/topics"),
+        ("/c/{slug}/seats/1/unseat", "/c/{slug}/seats"),
+    ],
+)
+async def test_a_get_on_a_forms_address_leads_to_the_form(
+    client: httpx.AsyncClient, address: str, form_page: str
+) -> None:
+    slug = "lacigf-2017"
+    response = await client.get(address.format(slug=slug))
+    assert response.status_code == 303
+    assert response.headers["location"] == form_page.format(slug=slug)
+
+
+# Every page of the secretariat and the committee, and who may open it.
+PAGES = [
+    "/c/{slug}/manage",
+    "/c/{slug}/settings",
+    "/c/{slug}/topics",
+    "/c/{slug}/topics/{topic}",
+    "/c/{slug}/seats",
+    "/c/{slug}/audit",
+    "/c/{slug}/open",
+    "/c/{slug}/close",
+    "/c/{slug}/reopen",
+    "/c/{slug}/committee/finalize",
+]
+ADMIN_ONLY = {"/c/{slug}/settings", "/c/{slug}/open", "/c/{slug}/close", "/c/{slug}/reopen"}
+
+
+async def test_who_may_open_each_page(client: httpx.AsyncClient, app: FastAPI) -> None:
+    boss, slug, ids = await closed_with_ballots(client, app, participants=4)
+    seated = await member(client, boss, slug)
+    participant = await register(client)
+    callers: dict[str, Actor | None] = {
+        "anonymous": None,
+        "participant": participant,
+        "committee": seated,
+        "admin": boss,
+    }
+    for caller, actor in callers.items():
+        client.cookies.clear()
+        if actor is not None:
+            await sign_in(client, actor.email, PASSWORD)
+        for template in PAGES:
+            path = template.format(slug=slug, topic=ids[0])
+            response = await client.get(path)
+            if caller == "anonymous":
+                expected = 303
+            elif caller == "participant" or (caller == "committee" and template in ADMIN_ONLY):
+                expected = 403
+            else:
+                expected = 200
+            assert response.status_code == expected, (caller, path, response.status_code)
+            if expected == 303:
+                assert response.headers["location"].startswith("/login?next=")
+
+
+# Every form added for the secretariat and the committee: (page with the form, action).
+FORMS = [
+    ("/consultations/new", "/consultations/new"),
+    ("/c/{slug}/settings", "/c/{slug}/settings"),
+    ("/c/{slug}/topics", "/c/{slug}/topics"),
+    ("/c/{slug}/topics", "/c/{slug}/topics/{topic}"),
+    ("/c/{slug}/topics", "/c/{slug}/topics/{topic}/move"),
+    ("/c/{slug}/topics", "/c/{slug}/topics/{topic}/delete"),
+    ("/c/{slug}/open", "/c/{slug}/open"),
+    ("/c/{slug}/seats", "/c/{slug}/seats"),
+    ("/c/{slug}/seats", "/c/{slug}/seats/{seat}/unseat"),
+    ("/c/{slug}/committee", "/c/{slug}/committee/sessions"),
+]
+
+
+async def test_no_form_works_without_its_csrf_token(
+    client: httpx.AsyncClient, app: FastAPI
+) -> None:
+    boss = await admin(client, app)
+    slug = str((await create_consultation(client, boss))["slug"])
+    topic = (await add_topics(client, boss, slug, ["Access", "Rights"]))[1]
+    seated = await client.post(
+        f"/api/v1/consultations/{slug}/committee",
+        json={"name": "M", "stakeholder_group": "government"},
+        headers=boss.headers,
+    )
+    await sign_in(client, boss.email, PASSWORD)
+    data = {"title": "T", "slug": "x-y", "forum": "F", "edition": "1", "name": "N"}
+    data |= {"stakeholder_group": "government", "direction": "up", "new-title": "S"}
+    before = snapshot(app)
+    for page, action in FORMS:
+        target = action.format(slug=slug, topic=topic, seat=seated.json()["id"])
+        await client.get(page.format(slug=slug))
+        for token in (None, "forged"):
+            sent = data | ({"csrf_token": token} if token else {})
+            response = await client.post(target, data=sent)
+            assert response.status_code == 403, (target, response.status_code)
+            assert "did not come from this site" in response.text
+    assert snapshot(app) == before
+
+
+async def test_setup_pages_refuse_once_an_administrator_exists(
+    client: httpx.AsyncClient,
+) -> None:
+    page = await client.get("/setup?token=anything")
+    assert page.status_code == 404
+    assert elements(page.text, "p", id="setup-spent")
