@@ -20,6 +20,7 @@ from app.config import Settings, get_settings
 from app.consultations.router import router as consultations_router
 from app.consultations.router import topics_router
 from app.db import make_engine, make_sessionmaker
+from app.docs import install_docs
 from app.errors import install_error_handlers
 from app.middleware import BodyLimit, RequestContext
 from app.migrate import head_revision
@@ -48,6 +49,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version="1.0.0",
         summary="The public consultation that sets a multistakeholder forum's agenda.",
         lifespan=lifespan,
+        docs_url=None,  # served from the package's own assets by app.docs
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.engine = engine
@@ -83,5 +86,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         audit_router,
     ):
         app.include_router(router, prefix=API)
+    install_docs(app)
     install_pages(app)
     return app
