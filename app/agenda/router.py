@@ -16,6 +16,7 @@ from app.consultations import service as consultations
 from app.consultations.dependencies import Access, ManagedConsultation, VisibleConsultation
 from app.deps import PathId, SessionDep
 from app.openapi import problems
+from app.results import service as results
 
 router = APIRouter(prefix="/consultations/{slug}", tags=["agenda"])
 
@@ -127,10 +128,14 @@ def final_report(access: VisibleConsultation, session: SessionDep) -> Response:
     _require_agenda(access)
     consultation = access.consultation
     topics = {t.id: t for t in consultations.list_topics(session, consultation)}
+    rows = service.sessions(session, consultation)
+    counts = consultations.counts(session, [consultation.id])[consultation.id]
+    ranking = None
+    if counts.ratings:  # the method of the ranking the sessions came from, else the default
+        origin = next((r.origin_method for r in rows if r.origin_method), None)
+        method = results.method_or_default(consultation, origin)
+        ranking = results.ranking(session, consultation, method=method, fold_groups=True)
     body = report.report_md(
-        consultation,
-        committee.seats(session, consultation),
-        service.sessions(session, consultation),
-        topics,
+        consultation, committee.seats(session, consultation), rows, topics, counts, ranking
     )
     return Response(body, media_type="text/markdown; charset=utf-8")
