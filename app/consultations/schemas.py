@@ -1,4 +1,4 @@
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Annotated, Any, Self
 from zoneinfo import available_timezones
 
@@ -32,6 +32,9 @@ def _known_timezone(name: str) -> str:
         raise ValueError("not an IANA time zone name (e.g. America/Panama)")
     return name
 
+
+# Stored and answered in UTC, whatever offset it was given with.
+UtcDatetime = Annotated[AwareDatetime, AfterValidator(lambda value: value.astimezone(UTC))]
 
 Slug = Annotated[
     str,
@@ -120,7 +123,7 @@ class Background(BaseModel):
     timezone: TimeZone = "UTC"
     secretariat: Text | None = None
     description: LongText | None = None
-    closes_at: AwareDatetime | None = Field(
+    closes_at: UtcDatetime | None = Field(
         default=None, description="When ratings are due, shown to participants"
     )
 
@@ -161,7 +164,7 @@ class ConsultationUpdate(BaseModel):
     timezone: TimeZone | None = None
     secretariat: Text | None = None
     description: LongText | None = None
-    closes_at: AwareDatetime | None = None
+    closes_at: UtcDatetime | None = None
     scale_min: int | None = Field(default=None, ge=-10, le=10)
     scale_max: int | None = Field(default=None, ge=-9, le=20)
     scale_labels: list[Label] | None = None
