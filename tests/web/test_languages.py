@@ -3,6 +3,7 @@ import pytest
 from babel.messages.pofile import read_po
 from fastapi import FastAPI
 
+from app.scoring import METHODS
 from app.web.i18n import LOCALE_DIR, accepted_languages
 from tests.actors import PASSWORD, register
 from tests.web.html import elements, sign_in, submit, text_of
@@ -118,3 +119,15 @@ def test_accept_language_is_read_by_quality() -> None:
     assert accepted_languages("es;q=0.5, en-GB;q=0.9, pt") == ["pt", "en", "es"]
     assert accepted_languages("es;q=0, en") == ["en"]
     assert accepted_languages("es;q=abc") == []
+
+
+def test_every_scoring_method_is_explained_in_spanish() -> None:
+    """The methods' titles and descriptions live in app/scoring (pure, no gettext), so the
+    catalogue keeps their translations by hand: none may go missing."""
+    with (LOCALE_DIR / "es" / "LC_MESSAGES" / "messages.po").open("rb") as f:
+        catalogue = read_po(f, locale="es")
+    for method in METHODS.values():
+        for text in (method.title, method.description):
+            message = catalogue.get(text)
+            assert message is not None, text
+            assert message.string, text
