@@ -8,7 +8,7 @@ from fastapi import FastAPI
 
 from tests.actors import PASSWORD, Actor, add_topics, admin, create_consultation, register
 from tests.snapshots import snapshot
-from tests.web.html import elements, sign_in, text_of
+from tests.web.html import csrf, elements, sign_in, text_of
 from tests.web.world import closed_with_ballots, member
 
 pytestmark = pytest.mark.anyio
@@ -53,6 +53,8 @@ async def test_a_wrong_verb_on_a_page_is_an_html_page(client: httpx.AsyncClient)
         ("/c/{slug}/topics/1/delete", "/c/{slug}/topics"),
         ("/c/{slug}/topics/1/move", "/c/{slug}/topics"),
         ("/c/{slug}/seats/1/unseat", "/c/{slug}/seats"),
+        ("/logout", "/"),
+        ("/lang", "/"),
     ],
 )
 async def test_a_get_on_a_forms_address_leads_to_the_form(
@@ -155,3 +157,82 @@ async def test_setup_pages_refuse_once_an_administrator_exists(
     page = await client.get("/setup?token=anything")
     assert page.status_code == 404
     assert elements(page.text, "p", id="setup-spent")
+
+
+# Forms that only an administrator may send, and those the committee may send too.
+ADMIN_FORMS = {
+    "/consultations/new",
+    "/c/{slug}/settings",
+    "/c/{slug}/open",
+    "/c/{slug}/seats",
+    "/c/{slug}/seats/{seat}/unseat",
+}
+
+
+async def test_who_may_send_each_form(client: httpx.AsyncClient, app: FastAPI) -> None:
+    boss = await admin(client, app)
+    slug = str((await create_consultation(client, boss))["slug"])
+    topic = (await add_topics(client, boss, slug, ["Access", "Rights"]))[1]
+    seat = await client.post(
+        f"/api/v1/consultations/{slug}/committee",
+        json={"name": "M", "stakeholder_group": "government"},
+        headers=boss.headers,
+    )
+    seated = await register(client)
+    linked = await client.post(
+        f"/api/v1/consultations/{slug}/committee",
+        json={"name": "C", "stakeholder_group": "academia", "email": seated.email},
+        headers=boss.headers,
+    )
+    assert linked.status_code == 422  # academia has no seats: seat in a committee group
+    linked = await client.post(
+        f"/api/v1/consultations/{slug}/committee",
+        json={"name": "C", "stakeholder_group": "civil_society", "email": seated.email},
+        headers=boss.headers,
+    )
+    assert linked.status_code == 201
+    participant = await register(client)
+    data = {"title": "T", "slug": "x-y", "forum": "F", "edition": "1", "name": "N"}
+    data |= {"stakeholder_group": "government", "direction": "up", "new-title": "S"}
+    for actor, refused in ((participant, FORMS), (seated, ADMIN_FORMS)):
+        client.cookies.clear()
+        await sign_in(client, actor.email, PASSWORD)
+        page = await client.get("/")
+        before = snapshot(app)
+        for _, action in (f for f in FORMS if f[1] in refused):
+            target = action.format(slug=slug, topic=topic, seat=seat.json()["id"])
+            response = await client.post(target, data=data | {"csrf_token": csrf(page.text)})
+            # A draft is hidden from a participant (404); the committee is refused (403).
+            expected = 403 if actor is seated or action == "/consultations/new" else 404
+            assert response.status_code == expected, (actor.email, target)
+        assert snapshot(app) == before
+
+
+async def test_bad_settings_are_all_reported_and_change_nothing(
+    client: httpx.AsyncClient, app: FastAPI
+) -> None:
+    boss = await admin(client, app)
+    slug = str((await create_consultation(client, boss))["slug"])
+    await sign_in(client, boss.email, PASSWORD)
+    page = await client.get(f"/c/{slug}/settings")
+    form = {
+        "csrf_token": csrf(page.text),
+        "title": "",
+        "forum": "F",
+        "edition": "1",
+        "timezone": "Mars/Olympus",
+        "scale_min": "1",
+        "scale_max": "5",
+        "scale_labels": "Low\nHigh",
+        "default_method": "mean",
+        "prior_weight": "many",
+        "min_group_size": "5",
+        "agenda_size": "0",
+        "seats_per_group": "3",
+    }
+    before = snapshot(app)
+    refused = await client.post(f"/c/{slug}/settings", data=form)
+    assert refused.status_code == 422
+    for field in ("title", "timezone", "scale_labels", "prior_weight", "agenda_size"):
+        assert text_of(refused.text, "ul", id=f"{field}-error"), field
+    assert snapshot(app) == before
