@@ -68,3 +68,15 @@ def form_address(router: APIRouter, path: str, form_page: Callable[..., str]) ->
         return redirect(viewer, form_page(**request.path_params))
 
     router.add_api_route(path, back, methods=["GET"])
+
+
+def moved(order: list[int], item: int, direction: str) -> list[int] | None:
+    """`order` with `item` one place up (direction "up") or down; None where it cannot go
+    (the first up, the last down): the move buttons of topics and sessions."""
+    i = order.index(item)
+    j = i - 1 if direction == "up" else i + 1
+    if not 0 <= j < len(order):
+        return None
+    new = list(order)
+    new[i], new[j] = new[j], new[i]
+    return new

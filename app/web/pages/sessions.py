@@ -19,7 +19,7 @@ from app.vocabulary import ConsultationState, PersonRole, SessionFormat, Stakeho
 from app.web.forms import FieldErrors, Message
 from app.web.i18n import N_
 from app.web.pages.committee import workspace
-from app.web.pages.common import form_address, managed_for, page_router, tabs
+from app.web.pages.common import form_address, managed_for, moved, page_router, tabs
 from app.web.rendering import redirect, render
 from app.web.visitors import CheckedForm, CurrentViewer, Viewer, text
 
@@ -206,12 +206,10 @@ def move_session(
     access = managed_for(session, slug, viewer)
     order = [r.id for r in agenda.sessions(session, access.consultation)]
     agenda.get_session(session, access.consultation, session_id)  # 404 for another's
-    i = order.index(session_id)
-    j = i - 1 if text(form, "direction") == "up" else i + 1
-    if 0 <= j < len(order):
-        order[i], order[j] = order[j], order[i]
+    new = moved(order, session_id, text(form, "direction"))
+    if new is not None:
         agenda.reorder_sessions(
-            session, consultation=access.consultation, order=order, actor=access.actor
+            session, consultation=access.consultation, order=new, actor=access.actor
         )
     return redirect(viewer, f"/c/{slug}/committee#session-{session_id}", flash="session-moved")
 

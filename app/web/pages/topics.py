@@ -15,7 +15,7 @@ from app.errors import Conflict
 from app.vocabulary import ConsultationState
 from app.web.forms import FieldErrors, Message
 from app.web.i18n import N_
-from app.web.pages.common import form_address, managed_for, page_router, tabs
+from app.web.pages.common import form_address, managed_for, moved, page_router, tabs
 from app.web.rendering import redirect, render
 from app.web.visitors import CheckedForm, CurrentViewer, Viewer, text
 
@@ -150,12 +150,10 @@ def move_topic(
     access = managed_for(session, slug, viewer)
     consultations.get_topic(session, access.consultation, topic_id)  # 404 for another's
     order = [t.id for t in consultations.list_topics(session, access.consultation)]
-    i = order.index(topic_id)
-    j = i - 1 if text(form, "direction") == "up" else i + 1
-    if 0 <= j < len(order):
-        order[i], order[j] = order[j], order[i]
+    new = moved(order, topic_id, text(form, "direction"))
+    if new is not None:
         consultations.reorder_topics(
-            session, consultation=access.consultation, order=order, actor=access.actor
+            session, consultation=access.consultation, order=new, actor=access.actor
         )
     return redirect(viewer, f"/c/{slug}/topics#topic-{topic_id}", flash="topic-moved")
 
