@@ -8,7 +8,6 @@ from typing import Annotated
 import typer
 import uvicorn
 from pydantic import ValidationError
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app import demo as demo_data
@@ -71,11 +70,19 @@ def _bootstrap_admin(settings: Settings) -> str | None:
     if not (settings.admin_email and settings.admin_password):
         return None
     with unit_of_work(settings) as session:
-        has_admin = session.scalar(select(Account.id).where(Account.is_admin).limit(1))
-    if has_admin is not None:
-        return None
+        if accounts.has_admin(session):
+            return None
     _create_admin(settings, settings.admin_email, settings.admin_password.get_secret_value())
     return settings.admin_email
+
+
+def _setup_token(settings: Settings) -> str | None:
+    """While there is no administrator, a new one-time setup token (as Jupyter prints its
+    login token): the link shown on the console is the way in on a first run."""
+    with unit_of_work(settings, write=True) as session:
+        if accounts.has_admin(session):
+            return None
+        return accounts.issue_setup_token(session)
 
 
 @cli.command()
@@ -100,6 +107,12 @@ def serve(
     if admin:
         typer.echo(f"Created the administrator {admin}.")
     shown = "localhost" if host in ("127.0.0.1", "0.0.0.0") else host  # noqa: S104
+    setup = _setup_token(settings)
+    if setup:
+        typer.echo(
+            "No administrator yet. Open this one-time link to create the first one:\n"
+            f"    http://{shown}:{port}/setup?token={setup}"
+        )
     typer.echo(f"Consulta is serving at http://{shown}:{port}/ (API docs at /docs)", err=False)
     uvicorn.run(
         "app.main:create_app",

@@ -24,6 +24,7 @@ from app.consultations.router import router as consultations_router
 from app.consultations.router import topics_router
 from app.db import make_engine, make_sessionmaker
 from app.db_turns import WriteTurns
+from app.docs import install_docs
 from app.errors import install_error_handlers
 from app.middleware import BodyLimit, RequestContext
 from app.migrate import head_revision
@@ -55,6 +56,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version="1.0.0",
         summary="The public consultation that sets a multistakeholder forum's agenda.",
         lifespan=lifespan,
+        docs_url=None,  # served from the package's own assets by app.docs
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.engine = engine
@@ -91,5 +94,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     ):
         app.include_router(router, prefix=API)
     document_security(app)
+    install_docs(app)
     install_pages(app)
     return app

@@ -2,7 +2,7 @@
 
 from app.agenda.models import AgendaSession, SessionPerson
 from app.audit.models import AuditEntry
-from app.auth.models import AccessToken, Account, LoginFailure
+from app.auth.models import AccessToken, Account, LoginFailure, SetupToken
 from app.ballots.models import Participant, Rating
 from app.committee.models import Seat
 from app.consultations.models import Consultation, Topic
@@ -24,6 +24,7 @@ __all__ = [
     "Seat",
     "ServerSecretRow",
     "SessionPerson",
+    "SetupToken",
     "TallyVersion",
     "Topic",
 ]

@@ -15,6 +15,7 @@ from app.models import (
     Rating,
     Seat,
     SessionPerson,
+    SetupToken,
     Topic,
 )
 
@@ -29,6 +30,7 @@ MODELS = (
     AgendaSession,
     SessionPerson,
     AuditEntry,
+    SetupToken,
 )
 
 

@@ -3,6 +3,8 @@ committee by stakeholder group, the agenda, then each session with its people.""
 
 import re
 from collections import defaultdict
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import pycountry
 
@@ -10,6 +12,8 @@ from app.agenda.calendar import people_by_role
 from app.agenda.models import AgendaSession
 from app.committee.models import Seat
 from app.consultations.models import Consultation, Topic
+from app.consultations.schemas import Counts
+from app.results.schemas import Ranking
 from app.vocabulary import COMMITTEE_GROUPS
 
 GROUP_HEADINGS = {
@@ -75,11 +79,47 @@ def origin_line(session: AgendaSession) -> str | None:
     )
 
 
+def _when(consultation: Consultation, starts_at: datetime, ends_at: datetime) -> str:
+    """In the event's time zone, as the pages and the calendar show it, zone named."""
+    zone = ZoneInfo(consultation.timezone)
+    start, end = starts_at.astimezone(zone), ends_at.astimezone(zone)
+    last = f"{end:%H:%M}" if end.date() == start.date() else f"{end:%Y-%m-%d %H:%M}"
+    return f"{start:%Y-%m-%d %H:%M} to {last} ({consultation.timezone})"
+
+
+def _participation(
+    counts: Counts, ranking: Ranking | None, sessions: list[AgendaSession]
+) -> list[str]:
+    out = ["## Participation", ""]
+    if not counts.ratings or ranking is None:
+        return [*out, "No ratings were recorded in Consulta for this edition.", ""]
+    out += [
+        f"- Participants: {counts.participants}",
+        f"- Ratings: {counts.ratings}",
+        f"- Topics rated: {sum(1 for e in ranking.entries if e.n)} of {counts.topics}",
+        "",
+        f"### The ranking that produced the agenda ({ranking.method})",
+        "",
+        f"Ballot digest (SHA-256 of ballots.csv): `{ranking.ballot_digest}`",
+        "",
+    ]
+    on_agenda = {s.topic_id for s in sessions if s.topic_id is not None}
+    for e in ranking.entries:
+        if e.rank is None or e.score is None:
+            continue
+        tie = " (tie)" if e.tied else ""
+        session = " — on the agenda" if e.topic.id in on_agenda else ""
+        out.append(f"{e.rank}. {inline(e.topic.title)}: {e.score:.2f}{tie}, {e.n} ratings{session}")
+    return [*out, ""]
+
+
 def report_md(
     consultation: Consultation,
     seats: list[Seat],
     sessions: list[AgendaSession],
     topics: dict[int, Topic],
+    counts: Counts,
+    ranking: Ranking | None,
 ) -> str:
     place = ", ".join(
         inline(p) for p in (consultation.city, country_name(consultation.country)) if p
@@ -97,6 +137,7 @@ def report_md(
     out.append("")
     if consultation.description:
         out += [block(consultation.description), ""]
+    out += _participation(counts, ranking, sessions)
     out += ["## Program Committee", ""]
     by_group: dict[str, list[Seat]] = defaultdict(list)
     for seat in seats:
@@ -123,7 +164,7 @@ def report_md(
         if origin := origin_line(s):
             out += [origin, ""]
         if s.starts_at and s.ends_at:
-            out += [f"When: {s.starts_at.isoformat()} to {s.ends_at.isoformat()}", ""]
+            out += [f"When: {_when(consultation, s.starts_at, s.ends_at)}", ""]
         if s.room:
             out += [f"Room: {inline(s.room)}", ""]
         for title, names in people_by_role(s):

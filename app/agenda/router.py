@@ -1,7 +1,7 @@
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 
-from app.agenda import calendar, report, schedule, service
+from app.agenda import calendar, schedule, service
 from app.agenda.schemas import (
     AgendaChecks,
     AgendaPublic,
@@ -11,7 +11,6 @@ from app.agenda.schemas import (
     SessionPublic,
     SessionUpdate,
 )
-from app.committee import service as committee
 from app.consultations import service as consultations
 from app.consultations.dependencies import Access, ManagedConsultation, VisibleConsultation
 from app.deps import PathId, SessionDep
@@ -125,14 +124,7 @@ def agenda_calendar(access: VisibleConsultation, session: SessionDep) -> Respons
 def final_report(access: VisibleConsultation, session: SessionDep) -> Response:
     """The final report in the shape of the 2017 report, as Markdown."""
     _require_agenda(access)
-    consultation = access.consultation
-    topics = {t.id: t for t in consultations.list_topics(session, consultation)}
-    body = report.report_md(
-        consultation,
-        committee.seats(session, consultation),
-        service.sessions(session, consultation),
-        topics,
-    )
+    body = service.final_report(session, access.consultation)
     return Response(body, media_type="text/markdown; charset=utf-8")
 
 

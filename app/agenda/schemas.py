@@ -1,7 +1,15 @@
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+)
 
 from app.text import Description, Name, Organization, Question, Title
 from app.vocabulary import (
@@ -77,6 +85,18 @@ def _plausible(moment: datetime) -> datetime:
 SessionTime = Annotated[AwareDatetime, AfterValidator(_plausible)]
 
 
+ENDS_BEFORE_START = "A session must end after it starts."
+
+
+def _ends_after_start(ends_at: datetime | None, info: ValidationInfo) -> datetime | None:
+    """A field validator, not a model one: it runs even when other fields are invalid, so one
+    answer reports every error."""
+    starts_at = info.data.get("starts_at")
+    if ends_at is not None and starts_at is not None and ends_at <= starts_at:
+        raise ValueError(ENDS_BEFORE_START)
+    return ends_at
+
+
 class SessionCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -90,6 +110,8 @@ class SessionCreate(BaseModel):
     questions: list[Question] = Field(default_factory=list, max_length=50)
     people: list[Person] = Field(default_factory=list, max_length=100)
     position: int | None = Field(default=None, ge=0, le=100_000)
+
+    _ends = field_validator("ends_at")(_ends_after_start)
 
 
 class SessionUpdate(BaseModel):
@@ -107,6 +129,8 @@ class SessionUpdate(BaseModel):
     questions: list[Question] | None = Field(default=None, max_length=50)
     people: list[Person] | None = Field(default=None, max_length=100)
     position: int | None = Field(default=None, ge=0, le=100_000)
+
+    _ends = field_validator("ends_at")(_ends_after_start)
 
 
 class FromRanking(BaseModel):

@@ -4,9 +4,10 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from app.agenda import checks, cutline
+from app.agenda import checks, cutline, report
 from app.agenda.models import AgendaSession, SessionPerson
 from app.agenda.schemas import (
+    ENDS_BEFORE_START,
     AgendaChecks,
     AgendaPublic,
     CheckProblem,
@@ -21,6 +22,7 @@ from app.agenda.schemas import (
 )
 from app.audit import service as audit
 from app.auth.models import Account
+from app.committee import service as committee
 from app.consultations import lifecycle
 from app.consultations import service as consultations
 from app.consultations.models import Consultation, Topic
@@ -94,13 +96,20 @@ def _event(consultation: Consultation) -> checks.Event:
     return checks.Event(consultation.starts_on, consultation.ends_on, consultation.timezone)
 
 
+def outside_event(
+    consultation: Consultation, starts_at: datetime | None, ends_at: datetime | None
+) -> bool:
+    """Whether a session at these times would fall outside the event's dates."""
+    slot = checks.SessionSlot(0, "", starts_at, ends_at, ())
+    return checks.outside_event(slot, _event(consultation))
+
+
 def _check_times(
     consultation: Consultation, starts_at: datetime | None, ends_at: datetime | None
 ) -> None:
     if starts_at and ends_at and ends_at <= starts_at:
-        raise Invalid("A session must end after it starts.", loc=("body", "ends_at"))
-    slot = checks.SessionSlot(0, "", starts_at, ends_at, ())
-    if checks.outside_event(slot, _event(consultation)):
+        raise Invalid(ENDS_BEFORE_START, loc=("body", "ends_at"))
+    if outside_event(consultation, starts_at, ends_at):
         raise Invalid(
             f"The session must fall within the event's dates, {consultation.starts_on} to "
             f"{consultation.ends_on} ({consultation.timezone}).",
@@ -204,6 +213,27 @@ def update_session(
         detail={"fields": sorted(data.model_fields_set)},
     )
     return row
+
+
+def reorder_sessions(
+    session: Session, *, consultation: Consultation, order: list[int], actor: Account
+) -> None:
+    """Puts the sessions in `order` (every session's id, once): each whose place changes gets
+    its new position through update_session, so each move is checked and audited."""
+    rows = sessions(session, consultation)
+    if sorted(order) != sorted(r.id for r in rows):
+        raise Invalid("The new order must name every session once.", loc=("body", "order"))
+    by_id = {r.id: r for r in rows}
+    for position, session_id in enumerate(order):
+        row = by_id[session_id]
+        if row.position != position:
+            update_session(
+                session,
+                consultation=consultation,
+                row=row,
+                data=SessionUpdate(position=position),
+                actor=actor,
+            )
 
 
 def delete_session(
@@ -354,3 +384,17 @@ def finalize(session: Session, *, consultation: Consultation, actor: Account) ->
         session, consultation=consultation, move=lifecycle.Move.finalize, actor=actor
     )
     return agenda(session, consultation)
+
+
+def final_report(session: Session, consultation: Consultation) -> str:
+    """report.md: with the ranking the sessions came from (else the default method's)."""
+    topics = {t.id: t for t in consultations.list_topics(session, consultation)}
+    rows = sessions(session, consultation)
+    counts = consultations.counts(session, [consultation.id])[consultation.id]
+    ranking = None
+    if counts.ratings:
+        origin = next((r.origin_method for r in rows if r.origin_method), None)
+        method = results.method_or_default(consultation, origin)
+        ranking = results.ranking(session, consultation, method=method)
+    seats = committee.seats(session, consultation)
+    return report.report_md(consultation, seats, rows, topics, counts, ranking)

@@ -54,3 +54,14 @@ class LoginFailure(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(400))
     failed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class SetupToken(Base):
+    """The one-time link that creates the first administrator, printed by `consulta serve`
+    while there is none; only its SHA-256 is kept, and using it deletes it."""
+
+    __tablename__ = "setup_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

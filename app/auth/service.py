@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from app.audit import service as audit
 from app.auth import passwords
-from app.auth.models import AccessToken, Account, LoginFailure
+from app.auth.models import AccessToken, Account, LoginFailure, SetupToken
 from app.auth.schemas import AccountCreate, AccountPublic, AccountUpdate, AdminCreate, Me, SeatRef
 from app.auth.scopes import Grant
 from app.auth.tokens import new_token, token_hash
@@ -29,7 +29,11 @@ def get_by_email(session: Session, email: str) -> Account | None:
 def create(
     session: Session, *, data: AccountCreate | AdminCreate, hasher: PasswordHasher
 ) -> Account:
-    """Registers a participant, or an administrator when `data` is an AdminCreate."""
+    """Registers a participant, or an administrator when `data` is an AdminCreate.
+
+    Every administrator is made here, whichever way it comes (`consulta create-admin`, the
+    environment at start, the first-run setup page), so what an administrator's account needs
+    is settled in this one place."""
     if get_by_email(session, data.email) is not None:
         raise Conflict("An account with this email already exists.")
     if isinstance(data, AdminCreate):
@@ -205,3 +209,43 @@ def profile(session: Session, account: Account) -> Me:
             for s in seats
         ],
     )
+
+
+# The first administrator, from the one-time link that `consulta serve` prints.
+
+
+def has_admin(session: Session) -> bool:
+    return session.scalar(select(Account.id).where(Account.is_admin).limit(1)) is not None
+
+
+def issue_setup_token(session: Session) -> str:
+    """A new one-time setup token (earlier ones stop working); only its hash is stored."""
+    session.execute(delete(SetupToken))
+    token = new_token()
+    session.add(SetupToken(token_hash=token_hash(token)))
+    return token
+
+
+def setup_token_valid(session: Session, token: str) -> bool:
+    """Whether `token` is the current setup token and no administrator exists yet."""
+    if not token or has_admin(session):
+        return False
+    stored = session.scalar(
+        select(SetupToken.token_hash).where(SetupToken.token_hash == token_hash(token))
+    )
+    return stored is not None and hmac.compare_digest(stored, token_hash(token))
+
+
+def create_first_admin(
+    session: Session, *, token: str, data: AdminCreate, hasher: PasswordHasher
+) -> Account:
+    """Uses the setup token (single use) to create the first administrator."""
+    if not setup_token_valid(session, token):
+        raise Invalid(
+            "This setup link is used, replaced or no longer needed.", loc=("query", "token")
+        )
+    # Deleting the row is the claim: of two uses at once, the second deletes nothing.
+    claimed = session.execute(delete(SetupToken).where(SetupToken.token_hash == token_hash(token)))
+    if getattr(claimed, "rowcount", 0) != 1:
+        raise Invalid("This setup link was just used.", loc=("query", "token"))
+    return create(session, data=data, hasher=hasher)

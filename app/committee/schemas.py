@@ -1,7 +1,11 @@
-from pydantic import BaseModel, ConfigDict, EmailStr
+from pydantic import BaseModel, ConfigDict, EmailStr, field_validator
 
 from app.text import Name, Organization
-from app.vocabulary import CountryCode, StakeholderGroup
+from app.vocabulary import COMMITTEE_GROUPS, CountryCode, StakeholderGroup
+
+NOT_A_COMMITTEE_GROUP = "Committee seats are for the four committee groups: " + ", ".join(
+    g.value for g in COMMITTEE_GROUPS
+)
 
 
 class SeatCreate(BaseModel):
@@ -12,6 +16,13 @@ class SeatCreate(BaseModel):
     organization: Organization | None = None
     country: CountryCode | None = None
     email: EmailStr | None = None
+
+    @field_validator("stakeholder_group")
+    @classmethod
+    def _committee_group(cls, group: StakeholderGroup) -> StakeholderGroup:
+        if group not in COMMITTEE_GROUPS:
+            raise ValueError(NOT_A_COMMITTEE_GROUP)
+        return group
 
 
 class MemberPublic(BaseModel):

@@ -46,6 +46,8 @@ class Consultation(Base):
     agenda_size: Mapped[int] = mapped_column(default=6)
     seats_per_group: Mapped[int] = mapped_column(default=3)
     live_results: Mapped[bool] = mapped_column(default=False)
+    # When ratings are due: shown to participants. Closing stays an admin's move.
+    closes_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

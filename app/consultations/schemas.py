@@ -1,13 +1,16 @@
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Annotated, Any, Self
 from zoneinfo import available_timezones
 
 from pydantic import (
     AfterValidator,
+    AwareDatetime,
     BaseModel,
     ConfigDict,
     Field,
     StringConstraints,
+    ValidationInfo,
+    field_validator,
     model_validator,
 )
 
@@ -30,6 +33,9 @@ def _known_timezone(name: str) -> str:
         raise ValueError("not an IANA time zone name (e.g. America/Panama)")
     return name
 
+
+# Stored and answered in UTC, whatever offset it was given with.
+UtcDatetime = Annotated[AwareDatetime, AfterValidator(lambda value: value.astimezone(UTC))]
 
 Slug = Annotated[
     str,
@@ -64,24 +70,48 @@ class Rules(BaseModel):
     seats_per_group: int = Field(default=3, ge=1, le=100)
     live_results: bool = False
 
+    # Field validators (they run even when other fields are invalid, so that one answer
+    # reports every error); the model validator is the last word on the whole scale.
+    @field_validator("scale_max")
+    @classmethod
+    def _levels(cls, scale_max: int, info: ValidationInfo) -> int:
+        if "scale_min" in info.data:
+            check_scale(info.data["scale_min"], scale_max, None)
+        return scale_max
+
+    @field_validator("scale_labels")
+    @classmethod
+    def _labels(cls, labels: list[str] | None, info: ValidationInfo) -> list[str] | None:
+        if labels is not None and {"scale_min", "scale_max"} <= info.data.keys():
+            lo, hi = info.data["scale_min"], info.data["scale_max"]
+            if lo < hi and len(labels) != hi - lo + 1:
+                raise ValueError(SCALE_LABELS_COUNT)
+        return labels
+
     @model_validator(mode="after")
     def _scale(self) -> Self:
         check_scale(self.scale_min, self.scale_max, self.scale_labels)
         return self
 
 
+SCALE_ORDER = "scale_min must be less than scale_max"
+SCALE_SIZE = f"a scale has at most {MAX_LEVELS} levels"
+SCALE_LABELS_COUNT = "scale_labels needs exactly one label per level"
+DATES_ORDER = "ends_on must not be before starts_on"
+
+
 def check_scale(lo: int, hi: int, labels: list[str] | None) -> None:
     if lo >= hi:
-        raise ValueError("scale_min must be less than scale_max")
+        raise ValueError(SCALE_ORDER)
     if hi - lo + 1 > MAX_LEVELS:
-        raise ValueError(f"a scale has at most {MAX_LEVELS} levels")
+        raise ValueError(SCALE_SIZE)
     if labels is not None and len(labels) != hi - lo + 1:
-        raise ValueError("scale_labels needs exactly one label per level")
+        raise ValueError(SCALE_LABELS_COUNT)
 
 
 def check_dates(starts_on: date | None, ends_on: date | None) -> None:
     if starts_on and ends_on and ends_on < starts_on:
-        raise ValueError("ends_on must not be before starts_on")
+        raise ValueError(DATES_ORDER)
 
 
 class Background(BaseModel):
@@ -97,6 +127,15 @@ class Background(BaseModel):
     timezone: TimeZone = "UTC"
     secretariat: Text | None = None
     description: LongText | None = None
+    closes_at: UtcDatetime | None = Field(
+        default=None, description="When ratings are due, shown to participants"
+    )
+
+    @field_validator("ends_on")
+    @classmethod
+    def _ends_on(cls, ends_on: date | None, info: ValidationInfo) -> date | None:
+        check_dates(info.data.get("starts_on"), ends_on)
+        return ends_on
 
     @model_validator(mode="after")
     def _dates(self) -> Self:
@@ -129,6 +168,7 @@ class ConsultationUpdate(BaseModel):
     timezone: TimeZone | None = None
     secretariat: Text | None = None
     description: LongText | None = None
+    closes_at: UtcDatetime | None = None
     scale_min: int | None = Field(default=None, ge=-10, le=10)
     scale_max: int | None = Field(default=None, ge=-9, le=20)
     scale_labels: list[Label] | None = None
@@ -142,7 +182,16 @@ class ConsultationUpdate(BaseModel):
 
 RULE_FIELDS = frozenset(Rules.model_fields)
 NULLABLE_FIELDS = frozenset(
-    {"city", "country", "starts_on", "ends_on", "secretariat", "description", "scale_labels"}
+    {
+        "city",
+        "country",
+        "starts_on",
+        "ends_on",
+        "secretariat",
+        "description",
+        "scale_labels",
+        "closes_at",
+    }
 )
 
 
@@ -177,6 +226,7 @@ class ConsultationPublic(BaseModel):
     agenda_size: int
     seats_per_group: int
     live_results: bool
+    closes_at: datetime | None
     created_at: datetime
     counts: Counts
 

@@ -348,6 +348,27 @@ def update_topic(
     return topic
 
 
+def reorder_topics(
+    session: Session, *, consultation: Consultation, order: list[int], actor: Account
+) -> None:
+    """Puts the topics in `order` (every topic's id, once): each whose place changes gets its
+    new position through update_topic, so each move is checked (draft only) and audited."""
+    topics = list_topics(session, consultation)
+    if sorted(order) != sorted(t.id for t in topics):
+        raise Invalid("The new order must name every topic once.", loc=("body", "order"))
+    by_id = {t.id: t for t in topics}
+    for position, topic_id in enumerate(order):
+        topic = by_id[topic_id]
+        if topic.position != position:
+            update_topic(
+                session,
+                consultation=consultation,
+                topic=topic,
+                data=TopicUpdate(position=position),
+                actor=actor,
+            )
+
+
 def delete_topic(
     session: Session, *, consultation: Consultation, topic: Topic, actor: Account
 ) -> None:

@@ -7,6 +7,9 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from app.agenda.schemas import ENDS_BEFORE_START
+from app.committee.schemas import NOT_A_COMMITTEE_GROUP
+from app.consultations.schemas import DATES_ORDER, SCALE_LABELS_COUNT, SCALE_ORDER, SCALE_SIZE
 from app.errors import Invalid
 from app.web.i18n import N_
 
@@ -31,10 +34,27 @@ BY_TYPE: dict[str, str] = {
     "datetime_parsing": N_("Enter a date and time."),
     "timezone_aware": N_("Enter a date and time."),
     "too_long": N_("There are too many entries."),
+    "float_parsing": N_("Enter a number."),
+    "float_type": N_("Enter a number."),
+    "date_from_datetime_parsing": N_("Enter a date."),
+    "date_parsing": N_("Enter a date."),
+    "timezone_naive": N_("Enter a date and time."),
+}
+# The schemas' rule errors (value_error), by their English message.
+RULES: dict[str, str] = {
+    ENDS_BEFORE_START: N_("A session must end after it starts."),
+    SCALE_ORDER: N_("The lowest level must be below the highest."),
+    SCALE_SIZE: N_("A scale has at most 11 levels."),
+    SCALE_LABELS_COUNT: N_("Give exactly one label per level, one per line."),
+    DATES_ORDER: N_("The last day cannot be before the first."),
+    NOT_A_COMMITTEE_GROUP: N_("Choose one of the four committee groups."),
 }
 BY_FIELD: dict[str, str] = {
     "email": N_("Enter a valid email address, such as name@example.org."),
-    "country": N_("Enter a two-letter country code (ISO 3166-1), such as PA or UY."),
+    "country": N_("Choose a country from the list."),
+    "slug": N_("Use lowercase letters, digits and single hyphens, such as lacigf-2031."),
+    "timezone": N_("Enter a time zone name such as America/Panama."),
+    "default_method": N_("Choose one of the options."),
 }
 FALLBACK = N_("This value is not valid.")
 
@@ -54,6 +74,8 @@ def message_for(error: Mapping[str, Any]) -> Message:
         return Message(N_("Use at least %(min_length)s characters."), context)
     if kind in BY_TYPE:
         return Message(BY_TYPE[kind], context)
+    if kind == "value_error" and str(context.get("error", "")) in RULES:
+        return Message(RULES[str(context["error"])])
     if last in BY_FIELD:
         return Message(BY_FIELD[last])
     return Message(FALLBACK)
@@ -64,6 +86,11 @@ class FieldErrors(dict[str, list[Message]]):
 
     def add(self, key: str, message: Message) -> None:
         self.setdefault(key, []).append(message)
+
+    def merge(self, other: "FieldErrors") -> None:
+        for key, messages in other.items():
+            for message in messages:
+                self.add(key, message)
 
     @classmethod
     def from_validation(cls, exc: ValidationError) -> "FieldErrors":

@@ -50,5 +50,38 @@ ERROR_TITLES: dict[int, str] = {
     409: N_("This cannot be done now"),
     413: N_("The request is too large"),
     422: N_("Some values are not valid"),
+    405: N_("This address does not take this request"),
     429: N_("Too many attempts"),
+    500: N_("Something went wrong on our side"),
+    503: N_("The service is busy"),
+}
+
+# What a person can do about an error, where the error's own detail does not say.
+ERROR_HINTS: dict[int, str] = {
+    404: N_("The address may be mistyped, or what it pointed to is no longer here."),
+    405: N_("Go back to the page with the form and send it from there."),
+    500: N_("The error has been logged. Please try again in a moment."),
+    503: N_("Nothing was changed. Please try again in a moment."),
+}
+
+# Success messages shown once on the page a form's redirect leads to.
+FLASHES: dict[str, str] = {
+    "consultation-created": N_(
+        "The consultation is created as a draft. Add its topics, then open it."
+    ),
+    "settings-saved": N_("The settings are saved."),
+    "topic-added": N_("The topic is added."),
+    "topic-saved": N_("The topic is saved."),
+    "topic-deleted": N_("The topic is deleted."),
+    "topic-moved": N_("The new order of the topics is saved."),
+    "opened": N_("The consultation is open: participants can rate the topics."),
+    "closed": N_("The consultation is closed: ratings have stopped and the results are public."),
+    "reopened": N_("The consultation is open again: participants can rate the topics."),
+    "seated": N_("The member is seated on the program committee."),
+    "unseated": N_("The member is unseated."),
+    "session-added": N_("The session is added. Complete it below."),
+    "session-deleted": N_("The session is deleted."),
+    "session-moved": N_("The new order of the sessions is saved."),
+    "finalized": N_("The agenda is finalized and published."),
+    "admin-created": N_("Your administrator account is ready, and you are signed in."),
 }

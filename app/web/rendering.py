@@ -10,7 +10,7 @@ from typing import Any
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_date, format_datetime, format_time
+from babel.dates import format_date, format_datetime, format_time, get_timezone_location
 from babel.numbers import format_decimal, format_percent
 from fastapi import Request, Response
 from fastapi.exceptions import RequestValidationError
@@ -18,11 +18,13 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.routing import APIRoute
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+from app import scoring
 from app.errors import DomainError, NotFound, Unauthorized
 from app.web import labels
+from app.web.countries import countries, country_name
 from app.web.forms import Message
 from app.web.i18n import LANGUAGES, request_language, translations
-from app.web.visitors import CSRF_FIELD, Viewer
+from app.web.visitors import CSRF_FIELD, FLASH_COOKIE, Viewer, leave_flash
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -57,10 +59,19 @@ def environment(lang: str) -> Environment:
     def day(value: date | None) -> str:
         return "" if value is None else format_date(value, "medium", locale=lang)
 
+    def zone_name(zone: str) -> str:
+        """The time zone as people say it, in the page's language ("Panama Time")."""
+        if zone in ("UTC", "Etc/UTC"):
+            return "UTC"
+        return get_timezone_location(ZoneInfo(zone), locale=lang)
+
     def moment(value: datetime | None, zone: str = "UTC") -> str:
+        """Date and time without seconds, in `zone`, with the zone named."""
         if value is None:
             return ""
-        return format_datetime(value, "medium", tzinfo=ZoneInfo(zone), locale=lang)
+        local = value.astimezone(ZoneInfo(zone))
+        when = f"{format_date(local.date(), 'medium', locale=lang)}, "
+        return when + f"{format_time(local, 'short', locale=lang)} ({zone_name(zone)})"
 
     def clock(value: datetime | None, zone: str = "UTC") -> str:
         if value is None:
@@ -73,8 +84,18 @@ def environment(lang: str) -> Environment:
         return format_datetime(value, "EEEE d MMMM y", tzinfo=ZoneInfo(zone), locale=lang)
 
     env.filters.update(say=say, number=number, percent=percent, day=day, moment=moment, clock=clock)
-    env.filters["weekday"] = weekday
+    env.filters.update(weekday=weekday, zone_name=zone_name)
+    env.filters["country"] = lambda code: country_name(code, lang)
+
+    def labelled(values: list[str], names: Mapping[str, str]) -> list[tuple[str, str]]:
+        """(value, its name in the page's language) pairs, for a select's options."""
+        return [(value, say(names[value])) for value in values]
+
+    env.filters["labelled"] = labelled
     env.globals.update(
+        COUNTRIES=countries(lang),
+        FLASHES=labels.FLASHES,
+        METHOD_TITLES={m.name: m.title for m in scoring.METHODS.values()},
         LANGUAGES=LANGUAGES,
         CSRF_FIELD=CSRF_FIELD,
         GROUPS=labels.GROUPS,
@@ -95,13 +116,20 @@ def render(
     **context: Any,
 ) -> HTMLResponse:
     page = environment(viewer.lang).get_template(template)
-    html = page.render(viewer=viewer, lang=viewer.lang, **context)
+    flash = viewer.flash if viewer.flash in labels.FLASHES else None
+    if viewer.flash is not None:  # shown once
+        viewer.cookies[FLASH_COOKIE] = None
+    html = page.render(viewer=viewer, lang=viewer.lang, flash=flash, **context)
     response = HTMLResponse(html, status_code=status, headers=headers)
     viewer.apply_cookies(response)
     return response
 
 
-def redirect(viewer: Viewer, url: str) -> Response:
+def redirect(viewer: Viewer, url: str, *, flash: str | None = None) -> Response:
+    """A 303 to `url`; `flash` names the success message that page shows (labels.FLASHES)."""
+    if flash is not None:
+        assert flash in labels.FLASHES, flash
+        leave_flash(viewer, flash)
     return viewer.apply_cookies(RedirectResponse(url, status_code=303))
 
 
@@ -122,20 +150,37 @@ def _fallback_viewer(request: Request) -> Viewer:
     )
 
 
-def error_page(request: Request, exc: DomainError) -> Response:
+def error_response(
+    request: Request,
+    status: int,
+    detail: str | None,
+    *,
+    headers: Mapping[str, str] | None = None,
+    problems: list[Any] | None = None,
+) -> Response:
+    """An HTML error page with `status`; `detail` is the service's own sentence, if any."""
     viewer: Viewer = getattr(request.state, "viewer", None) or _fallback_viewer(request)
-    if isinstance(exc, Unauthorized):
-        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-        return redirect(viewer, f"/login?next={quote(target, safe='/')}")
-    headers = {k: v for k, v in exc.headers.items() if k.lower() != "www-authenticate"}
     return render(
         viewer,
         "error.html",
-        status=exc.status,
+        status=status,
         headers=headers,
-        title=labels.ERROR_TITLES.get(exc.status, HTTPStatus(exc.status).phrase),
-        detail=exc.detail,
-        error=exc,
+        title=labels.ERROR_TITLES.get(status, HTTPStatus(status).phrase),
+        hint=labels.ERROR_HINTS.get(status),
+        status_code=status,
+        detail=detail,
+        problems=problems or [],
+    )
+
+
+def error_page(request: Request, exc: DomainError) -> Response:
+    if isinstance(exc, Unauthorized):
+        viewer: Viewer = getattr(request.state, "viewer", None) or _fallback_viewer(request)
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return redirect(viewer, f"/login?next={quote(target, safe='/')}")
+    headers = {k: v for k, v in exc.headers.items() if k.lower() != "www-authenticate"}
+    return error_response(
+        request, exc.status, exc.detail, headers=headers, problems=exc.extensions.get("problems")
     )
 
 

@@ -5,16 +5,22 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
+from app.web.errors import install_page_errors
 from app.web.i18n import LANGUAGES
 from app.web.pages import (
     accounts,
     agenda,
+    audit,
     committee,
     consultation,
     home,
+    manage,
     results,
+    seats,
     sessions,
+    setup,
     tokens,
+    topics,
 )
 from app.web.rendering import environment
 
@@ -24,6 +30,21 @@ STATIC = Path(__file__).parent / "static"
 def install_pages(app: FastAPI) -> None:
     for lang in LANGUAGES:  # a broken catalogue or template directory fails at start
         environment(lang)
-    for module in (home, accounts, consultation, results, agenda, committee, sessions, tokens):
+    for module in (
+        home,
+        accounts,
+        setup,
+        manage,
+        topics,
+        seats,
+        audit,
+        consultation,
+        results,
+        agenda,
+        committee,
+        sessions,
+        tokens,
+    ):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    install_page_errors(app)

@@ -25,6 +25,8 @@ from app.web.i18n import request_language
 
 SESSION_COOKIE = "consulta_session"
 NONCE_COOKIE = "consulta_csrf"
+FLASH_COOKIE = "consulta_flash"
+FLASH_SECONDS = 120
 CSRF_FIELD = "csrf_token"
 
 
@@ -43,6 +45,8 @@ class Viewer:
     # Cookies to set or clear on whatever response the page ends with.
     cookies: dict[str, tuple[str, int] | None] = field(default_factory=dict)
     nonce_known: bool = True
+    # The key of a success message left by the redirect that led here (app.web.labels).
+    flash: str | None = None
 
     @property
     def signed_in(self) -> bool:
@@ -91,6 +95,7 @@ def _viewer(
         secure=secure,
         cookies=cookies,
         nonce_known=nonce_known,
+        flash=request.cookies.get(FLASH_COOKIE),
     )
     request.state.viewer = viewer  # the error pages use it
     return viewer
@@ -105,6 +110,11 @@ def sign_in(viewer: Viewer, token: str, max_age: int) -> None:
 
 def sign_out(viewer: Viewer) -> None:
     viewer.cookies[SESSION_COOKIE] = None
+
+
+def leave_flash(viewer: Viewer, key: str) -> None:
+    """A success message for the next page shown (it is cleared once shown)."""
+    viewer.cookies[FLASH_COOKIE] = (key, FLASH_SECONDS)
 
 
 async def _checked_form(request: Request, viewer: CurrentViewer) -> FormData:

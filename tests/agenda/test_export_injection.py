@@ -127,7 +127,8 @@ async def test_report_md_escapes_markdown_from_people(
     assert response.status_code == 200
     lines = response.text.splitlines()
     headings = [line for line in lines if line.startswith("#")]
-    assert len(headings) == 9  # title, background, committee and its 4 groups, agenda, session
+    # title, background, participation, committee and its 4 groups, agenda, the session
+    assert len(headings) == 10
     assert "## Opening BEGIN:VEVENT \\#\\# Injected heading" in headings
     assert not any(line.startswith("- Ghost") for line in lines)
     assert "Panelists: Ana \\#\\# Heading - Ghost Panelist (\\*Org\\* \\`x\\`)" in lines

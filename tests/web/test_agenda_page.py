@@ -29,7 +29,12 @@ async def test_a_draft_agenda_is_for_the_committee_only(
     client: httpx.AsyncClient, app: FastAPI
 ) -> None:
     _, slug, _ = await open_consultation(client, app)
-    assert (await client.get(f"/c/{slug}/agenda")).status_code == 303
+    anonymous = await client.get(f"/c/{slug}/agenda")
+    assert anonymous.status_code == 200
+    assert "published when the committee finalizes it" in text_of(anonymous.text, "p", id="not-yet")
     person = await register(client)
     await sign_in(client, person.email, PASSWORD)
-    assert (await client.get(f"/c/{slug}/agenda")).status_code == 403
+    page = await client.get(f"/c/{slug}/agenda")
+    assert elements(page.text, "p", id="not-yet")
+    assert not elements(page.text, "li", class_="session")
+    assert f"/c/{slug}/agenda" not in {a.attrs["href"] for a in elements(page.text, "a")}

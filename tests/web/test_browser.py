@@ -1,21 +1,41 @@
-"""End to end in headless Chromium: a real `consulta serve` process, driven as people would."""
+"""End to end in headless Chromium: a real `consulta serve` process on a first run (no
+administrator yet), driven as people would.
 
+- The secretariat's whole flow, in English and in Spanish: the one-time setup link, a new
+  consultation, its topics, open, a participant rating, the committee seated, close, results,
+  sessions, finalize behind its confirmation page.
+- Every page, in both languages, at 1280 and 390 px: no serious or critical accessibility
+  violation (axe-core, WCAG 2.2 AA), never wider than the screen, a screenshot of each in
+  test-artifacts/pages/ (NAME-LANG-WIDTH.png).
+- /docs works with every request to another host blocked.
+
+One server and one browser for the module; the tests share them (each makes its own
+consultation)."""
+
+import os
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
 
+from tests.databases import Databases
 from tests.processes import CHEAP_HASHING, served
+from tests.web.html import csrf
 
 CHROMIUM = Path("/usr/bin/chromium")
+AXE = Path(__file__).parent / "axe" / "node_modules" / "axe-core" / "axe.min.js"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 ADMIN = "secretariat@example.org"
 PASSWORD = "correct horse battery"
-TOPICS = ["Net neutrality", "Cybersecurity", "Digital inclusion", "Zero rating"]
+LONG_WORD = "Interoperabilidaddelossistemasdeidentificacióndigitaltransfronterizos" * 2
+TOPICS = ["Net neutrality", "Cybersecurity", "Digital inclusion", f"Zero rating {LONG_WORD}"]
 # Ratings of three participants who use the API, per topic: no two topics tie.
 OTHERS = [[5, 4, 3, 1], [5, 4, 3, 2], [5, 4, 2, 1]]
+LEVELS = "Not relevant\nSlightly\nRelevant\nVery\nEssential"
 ARGS = [
     "--headless=new",
     "--no-sandbox",
@@ -26,28 +46,68 @@ ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+WIDTHS = (1280, 390)
+AXE_SOURCE = AXE.read_text() if AXE.exists() else ""
+BLOCKING_IMPACTS = ("serious", "critical")
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+LOGIN = {
+    "en": ("Email", "Password", "Sign in"),
+    "es": ("Correo electrónico", "Contraseña", "Iniciar sesión"),
+}
+
 
 pytestmark = pytest.mark.skipif(
     not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium (CI installs it)"
 )
 
 
-@pytest.fixture
-def server(tmp_path: Path, database_url: str) -> Iterator[str]:
-    env = {"CONSULTA_ADMIN_EMAIL": ADMIN, "CONSULTA_ADMIN_PASSWORD": PASSWORD, **CHEAP_HASHING}
-    with served(tmp_path, database_url, env=env) as (base, _):
-        yield base
+@dataclass
+class Server:
+    base: str
+    setup_link: str
+    admin_made: bool = False
+
+    def ensure_admin(self) -> None:
+        """The administrator from the setup link, unless the English flow made it already."""
+        if self.admin_made:
+            return
+        with httpx.Client(base_url=self.base) as http:
+            page = http.get(self.setup_link)
+            form = {"csrf_token": csrf(page.text), "token": self.setup_link.split("=", 1)[1]}
+            form |= {"email": ADMIN, "display_name": "", "password": PASSWORD}
+            assert http.post("/setup", data=form).status_code == 303
+        self.admin_made = True
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory, databases: Databases) -> Iterator[Server]:
+    url, handle = databases.fresh()
+    workdir = tmp_path_factory.mktemp("served")
+    with served(workdir, url, env=CHEAP_HASHING) as (base, process):
+        assert process.stdout is not None
+        line = ""
+        while "/setup?token=" not in line:
+            line = process.stdout.readline()
+            assert line, "consulta serve printed no setup link"
+        link = "/setup?" + line.strip().split("/setup?", 1)[1]
+        yield Server(base, link)
+    databases.drop(handle)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        launched = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield launched
+        launched.close()
 
 
 class Api:
     def __init__(self, base: str) -> None:
         self.http = httpx.Client(base_url=f"{base}/api/v1", timeout=30)
-
-    def __enter__(self) -> "Api":
-        return self
-
-    def __exit__(self, *_: object) -> None:
-        self.http.close()
 
     def token(self, email: str) -> dict[str, str]:
         r = self.http.post("/auth/token", data={"username": email, "password": PASSWORD})
@@ -65,176 +125,395 @@ class Api:
         assert self.http.post("/accounts", json=body).status_code == 201
         return self.token(email)
 
-    def call(self, method: str, path: str, headers: dict[str, str], **kw: object) -> httpx.Response:
-        r = self.http.request(method, path, headers=headers, **kw)  # type: ignore[arg-type]
+    def call(self, method: str, path: str, headers: dict[str, str], **kw: Any) -> httpx.Response:
+        r = self.http.request(method, path, headers=headers, **kw)
         assert r.status_code < 300, r.text
         return r
 
 
-def prepare(api: Api) -> tuple[dict[str, str], str, list[int]]:
-    admin = api.token(ADMIN)
-    slug = "lacigf-2030"
-    api.call(
-        "POST",
-        "/consultations",
-        admin,
-        json={
-            "slug": slug,
-            "title": "LACIGF 2030",
-            "forum": "LACIGF",
-            "edition": "2030",
-            "city": "Montevideo",
-            "starts_on": "2030-08-01",
-            "ends_on": "2030-08-03",
-            "timezone": "America/Montevideo",
-            "agenda_size": 2,
-            "scale_labels": ["Not relevant", "Slightly", "Relevant", "Very", "Essential"],
-            "description": "Which topics should the 2030 forum discuss?",
-        },
+@pytest.fixture(scope="module")
+def api(server: Server) -> Iterator[Api]:
+    client = Api(server.base)
+    yield client
+    client.http.close()
+
+
+def new_page(browser: Any, locale: str, errors: list[str], width: int = 1100) -> Any:
+    context = browser.new_context(locale=locale, viewport={"width": width, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on(
+        "console",
+        lambda m: errors.append(m.text) if "Content Security Policy" in m.text else None,
     )
-    ids = [
-        api.call("POST", f"/consultations/{slug}/topics", admin, json={"title": t}).json()["id"]
-        for t in TOPICS
-    ]
-    api.call("POST", f"/consultations/{slug}/open", admin)
+    return page
+
+
+def sign_in(page: Any, base: str, email: str, *, labels: tuple[str, str, str]) -> None:
+    email_label, password_label, button = labels
+    page.goto(f"{base}/login")
+    page.get_by_label(email_label).fill(email)
+    page.get_by_label(password_label).fill(PASSWORD)
+    page.get_by_role("button", name=button, exact=True).click()
+
+
+def test_the_secretariat_runs_a_consultation_from_the_pages(
+    server: Server, browser: Any, api: Api
+) -> None:
+    from playwright.sync_api import expect
+
+    base, slug = server.base, "lacigf-2030"
+    errors: list[str] = []
+    page = new_page(browser, "en-US", errors)
+
+    # First run: the link printed by `consulta serve` creates the administrator.
+    page.goto(base + server.setup_link)
+    page.get_by_label("Email").fill(ADMIN)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Create the administrator").click()
+    server.admin_made = True
+    expect(page).to_have_url(re.compile("/consultations/new$"))
+    expect(page.locator("#flash")).to_contain_text("administrator account is ready")
+
+    # A new consultation, every setting explained on the form.
+    page.get_by_label("Title", exact=True).fill("LACIGF 2030")
+    page.get_by_label("Address").fill(slug)
+    page.get_by_label("Forum").fill("LACIGF")
+    page.get_by_label("Edition").fill("2030")
+    page.get_by_label("City").fill("Montevideo")
+    page.get_by_label("Country").select_option("UY")
+    page.get_by_label("First day").fill("2030-08-01")
+    page.get_by_label("Last day").fill("2030-08-03")
+    page.get_by_label("Time zone").fill("America/Montevideo")
+    page.get_by_label("Names of the levels (optional)").fill(LEVELS)
+    page.get_by_label("Sessions on the agenda").fill("2")
+    page.get_by_role("button", name="Create the consultation").click()
+    expect(page).to_have_url(re.compile(f"/c/{slug}/topics$"))
+    expect(page.locator("#flash")).to_contain_text("created as a draft")
+
+    # Topics: added, reordered, one edited.
+    for title in TOPICS:
+        page.get_by_label("Title", exact=True).fill(title)
+        page.get_by_role("button", name="Add the topic").click()
+        expect(page.locator("#flash")).to_contain_text("topic is added")
+    for title in ("Cybersecurity", "Net neutrality"):  # C N D Z, then N C D Z
+        page.get_by_role("button", name=f"Move up: {title}").click()
+        expect(page.locator("#flash")).to_contain_text("new order")
+    page.get_by_role("link", name="Edit: Cybersecurity").click()
+    page.get_by_label("Description (optional)").fill("Incidents, response and trust.")
+    page.get_by_role("button", name="Save the topic").click()
+    expect(page.locator("#flash")).to_contain_text("topic is saved")
+    items = api.http.get(f"/consultations/{slug}/topics", headers=api.token(ADMIN)).json()
+    assert [t["title"] for t in items["items"]] == TOPICS
+    ids = {t["title"]: t["id"] for t in items["items"]}
+
+    # Open, behind its confirmation page.
+    page.get_by_role("link", name="Manage", exact=True).click()
+    page.get_by_role("link", name="Open the consultation…").click()
+    expect(page.locator("#consequences")).to_contain_text("can no longer change")
+    page.get_by_role("button", name="Open the consultation").click()
+    expect(page.locator("#flash")).to_contain_text("consultation is open")
+
     for n, scores in enumerate(OTHERS):
         voter = api.register(f"voter{n}@example.org")
-        ratings = [{"topic_id": t, "score": s} for t, s in zip(ids, scores, strict=True)]
+        ratings = [{"topic_id": ids[t], "score": s} for t, s in zip(TOPICS, scores, strict=True)]
         api.call("PUT", f"/consultations/{slug}/ballot", voter, json={"ratings": ratings})
-    return admin, slug, ids
 
+    # A participant registers (a country from the list) and rates with the keyboard.
+    visitor = new_page(browser, "en-US", errors)
+    visitor.goto(f"{base}/c/{slug}")
+    visitor.get_by_role("link", name="register", exact=True).click()
+    visitor.get_by_label("Email").fill("ana@example.org")
+    visitor.get_by_label("Password").fill(PASSWORD)
+    visitor.get_by_label("Name shown to others").fill("Ana Pérez")
+    visitor.get_by_label("Stakeholder group").select_option("civil_society")
+    visitor.get_by_label("Country").select_option(label="Panama")
+    visitor.get_by_role("button", name="Create my account").click()
+    expect(visitor).to_have_url(re.compile(f"/c/{slug}$"))
+    expect(visitor.locator("#progress")).to_contain_text("rated 0 of 4")
+    first = ids[TOPICS[0]]
+    visitor.focus(f"#t{first}-none")
+    for _ in range(4):
+        visitor.keyboard.press("ArrowRight")
+    expect(visitor.locator(f"#t{first}-4")).to_be_checked()
+    visitor.locator(f"label[for='t{ids[TOPICS[1]]}-5']").click()
+    visitor.get_by_role("button", name="Save my ballot").click()
+    expect(visitor.locator("#saved")).to_contain_text("Net neutrality: Very")
+    expect(visitor.locator("#progress")).to_contain_text("rated 2 of 4")
+    expect(visitor.locator("nav.local")).not_to_contain_text("Results")
+    expect(visitor.locator("#results-later")).to_be_visible()
+    visitor.context.close()
 
-def test_from_registration_to_the_published_agenda(server: str) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
-    with Api(server) as api:
-        drive(server, api)
+    # The committee: a member linked to an account.
+    api.register("member@example.org")
+    page.get_by_role("link", name="Manage", exact=True).click()
+    page.get_by_role("link", name="Program committee").click()
+    page.get_by_label("Name", exact=True).fill("María Gómez")
+    page.get_by_label("Stakeholder group").select_option("civil_society")
+    page.get_by_label("Country (optional)").select_option("UY")
+    page.get_by_label("Email of their account (optional)").fill("member@example.org")
+    page.get_by_role("button", name="Seat the member").click()
+    expect(page.locator("#flash")).to_contain_text("seated")
+    expect(page.locator("#group-civil_society")).to_contain_text("María Gómez (Uruguay)")
 
+    # Close, behind its confirmation page; the results are public.
+    page.get_by_role("link", name="Manage", exact=True).click()
+    page.get_by_role("link", name="Close the consultation…").click()
+    expect(page.locator("#consequences")).to_contain_text("become public")
+    page.get_by_role("button", name="Close the consultation").click()
+    expect(page.locator("#flash")).to_contain_text("consultation is closed")
+    page.get_by_role("link", name="Results", exact=True).click()
+    bars = page.locator("li.bar-row")
+    expect(bars).to_have_count(len(TOPICS))
+    page.get_by_label("Scoring method").select_option("schulze")
+    page.get_by_role("button", name="Show the ranking").click()
+    expect(page).to_have_url(re.compile("method=schulze"))
+    expect(page.locator("#axis-title")).to_contain_text("Head-to-head")
 
-def drive(server: str, api: Api) -> None:
-    from playwright.sync_api import expect, sync_playwright
-
-    admin, slug, ids = prepare(api)
-    committee_email = "member@example.org"
-    api.register(committee_email)
-    api.call(
-        "POST",
-        f"/consultations/{slug}/committee",
-        admin,
-        json={"name": "Member", "stakeholder_group": "civil_society", "email": committee_email},
-    )
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        page = browser.new_page(locale="en-US", viewport={"width": 1100, "height": 900})
-        page.set_default_timeout(15_000)
-        errors: list[str] = []
-        page.on("pageerror", lambda e: errors.append(str(e)))
-        page.on(
-            "console",
-            lambda m: errors.append(m.text) if "Content Security Policy" in m.text else None,
-        )
-
-        # A community member finds the consultation and registers.
-        page.goto(server + "/")
-        expect(page.get_by_role("heading", name="Past editions")).to_be_visible()
-        page.screenshot(path=ARTIFACTS / "home.png", full_page=True)
-        page.get_by_role("link", name="LACIGF 2030").click()
-        page.get_by_role("link", name="register", exact=True).click()
-        page.get_by_label("Email").fill("ana@example.org")
-        page.get_by_label("Password").fill("short")
-        page.get_by_label("Name shown to others").fill("Ana Pérez")
-        page.get_by_label("Stakeholder group").select_option("civil_society")
-        page.get_by_label("Country code").fill("PA")
-        page.get_by_role("button", name="Create my account").click()
-        expect(page.locator("#password-error")).to_contain_text("at least 10 characters")
-        page.screenshot(path=ARTIFACTS / "register-errors.png", full_page=True)
-        page.get_by_label("Password").fill(PASSWORD)
-        page.get_by_role("button", name="Create my account").click()
-        expect(page).to_have_url(re.compile(f"/c/{slug}$"))
-        expect(page.locator(".who")).to_contain_text("Ana Pérez")
-
-        # Rates one topic with the keyboard and one with the mouse, then saves.
-        page.focus(f"#t{ids[0]}-none")
-        for _ in range(4):
-            page.keyboard.press("ArrowRight")
-        expect(page.locator(f"#t{ids[0]}-4")).to_be_checked()
-        page.locator(f"label[for='t{ids[1]}-5']").click()
-        page.get_by_role("button", name="Save my ballot").click()
-        saved = page.locator("#saved")
-        expect(saved).to_contain_text("Your ballot is saved")
-        expect(saved).to_contain_text("Net neutrality: Very")
-        expect(saved).to_contain_text("Cybersecurity: Essential")
-        expect(page.locator(f"#t{ids[2]}-none")).to_be_checked()
-        receipt = page.locator("#ballot-key").inner_text()
-        assert re.fullmatch(r"[0-9a-f]{32}", receipt)
-        page.screenshot(path=ARTIFACTS / "consultation.png", full_page=True)
-
-        # The secretariat closes the consultation; the results are public.
-        api.call("POST", f"/consultations/{slug}/close", admin)
-        page.get_by_role("link", name="Results").first.click()
-        bars = page.locator("svg rect.bar")
-        expect(bars).to_have_count(len(TOPICS))
-        order = [int(bars.nth(i).get_attribute("data-topic-id") or 0) for i in range(len(TOPICS))]
-        assert order == ids
-        page.get_by_label("Head-to-head (Schulze)").check()
-        page.get_by_role("button", name="Show the ranking").click()
-        expect(page).to_have_url(re.compile("method=schulze"))
-        expect(bars).to_have_count(len(TOPICS))
-        page.screenshot(path=ARTIFACTS / "results.png", full_page=True)
-
-        # A committee member builds and publishes the agenda.
-        page.get_by_role("button", name="Sign out").click()
-        page.goto(f"{server}/c/{slug}/committee")
-        expect(page).to_have_url(re.compile("/login"))
-        page.get_by_label("Email").fill(committee_email)
-        page.get_by_label("Password").fill(PASSWORD)
-        page.get_by_role("button", name="Sign in").click()
-        expect(page).to_have_url(re.compile(f"/c/{slug}/committee$"))
-        expect(page.locator("tr.cut")).to_have_count(1)
-        page.get_by_role("button", name="Create sessions").click()
-        expect(page.locator("#sessions li")).to_have_count(2)
-        expect(page.locator("#blocking")).to_be_visible()
-        page.screenshot(path=ARTIFACTS / "committee.png", full_page=True)
-
-        people = [
-            ("moderator", "María Gómez", "UY"),
-            ("panelist", "João Souza", "BR"),
-            ("panelist", "Carlos Díaz", "PA"),
-        ]
-        for n, title in enumerate(TOPICS[:2]):
-            page.get_by_role("link", name=title).click()
-            page.get_by_label("Format").select_option("roundtable")
-            page.get_by_label("Starts at").fill(f"2030-08-02T{9 + 2 * n:02d}:00")
-            page.get_by_label("Ends at").fill(f"2030-08-02T{10 + 2 * n:02d}:30")
-            page.get_by_label("Room", exact=True).fill("Sala Maldonado")
-            page.get_by_label("Key questions").fill("Who decides?\nHow do we measure it?")
-            for i, (role, name, country) in enumerate(people):
-                row = page.locator(f"#person-{i}")
-                row.get_by_label("Role").select_option(role)
-                row.get_by_label("Name").fill(name if n == 0 else f"{name} {n}")
-                row.get_by_label("Country code").fill(country)
-            page.get_by_role("button", name="Save the session").click()
-            expect(page.locator("#saved")).to_be_visible()
-            if n == 0:
-                page.screenshot(path=ARTIFACTS / "session-editor.png", full_page=True)
-            page.get_by_role("link", name="Back to the committee workspace").click()
-        expect(page.locator("#no-blocking")).to_be_visible()
-        page.get_by_role("button", name="Finalize and publish the agenda").click()
-        expect(page).to_have_url(re.compile(f"/c/{slug}/agenda$"))
-
-        # Anyone sees the published agenda, in Spanish too.
-        visitor = browser.new_page(locale="es-PA")
-        visitor.goto(f"{server}/c/{slug}/agenda")
-        expect(visitor.locator("html")).to_have_attribute("lang", "es")
-        session = visitor.locator("li.session").first
-        expect(session).to_contain_text("Net neutrality")
-        expect(session).to_contain_text("Moderación")
-        expect(session).to_contain_text("María Gómez")
-        expect(session).to_contain_text("Who decides?")
-        expect(session).to_contain_text("Sala Maldonado")
-        expect(visitor.get_by_role("link", name=re.compile("agenda.ics"))).to_be_visible()
-        visitor.screenshot(path=ARTIFACTS / "agenda-es.png", full_page=True)
-        visitor.get_by_role("button", name="English").click()
-        expect(visitor.locator("html")).to_have_attribute("lang", "en")
-        browser.close()
+    # Sessions from the ranking, completed in the editor, then finalize with confirmation.
+    page.get_by_role("link", name="Committee workspace").click()
+    expect(page.locator("tr.cut")).to_have_count(1)
+    page.get_by_role("button", name="Create sessions").click()
+    expect(page.locator("ol.sessions > li")).to_have_count(2)
+    expect(page.locator("#finalize-link")).to_have_count(0)  # blocking problems
+    people = [("moderator", "María Gómez", "UY"), ("panelist", "João Souza", "BR")]
+    for n in range(2):
+        page.locator("ol.sessions > li a").nth(n).click()
+        page.get_by_label("Format").select_option("roundtable")
+        page.get_by_label("Starts at").fill(f"2030-08-02T{9 + 2 * n:02d}:00")
+        page.get_by_label("Ends at").fill(f"2030-08-02T{10 + 2 * n:02d}:30")
+        page.get_by_label("Room", exact=True).fill("Sala Maldonado")
+        page.get_by_label("Key questions").fill("Who decides?\nHow do we measure it?")
+        for i, (role, name, country) in enumerate(people):
+            row = page.locator(f"#person-{i}")
+            row.get_by_label("Role").select_option(role)
+            row.get_by_label("Name").fill(name if n == 0 else f"{name} {n}")
+            row.get_by_label("Country").select_option(country)
+        page.get_by_role("button", name="Save the session").click()
+        expect(page.locator("#saved")).to_be_visible()
+        page.get_by_role("link", name="Back to the committee workspace").click()
+    expect(page.locator("#no-blocking")).to_be_visible()
+    page.locator("#finalize-link").click()
+    expect(page.locator("#consequences")).to_contain_text("cannot be reopened")
+    page.get_by_role("button", name="Finalize and publish the agenda").click()
+    expect(page).to_have_url(re.compile(f"/c/{slug}/agenda$"))
+    expect(page.locator("#flash")).to_contain_text("finalized and published")
+    session = page.locator("li.session").first
+    expect(session).to_contain_text("María Gómez (Uruguay)")
+    expect(page.locator("#zone")).to_contain_text("Uruguay")
+    page.context.close()
     assert errors == []  # no script error and no Content Security Policy violation
+
+
+def test_la_secretaria_gestiona_una_consulta_en_espanol(server: Server, browser: Any) -> None:
+    from playwright.sync_api import expect
+
+    server.ensure_admin()
+    base, slug = server.base, "lacigf-2031"
+    errors: list[str] = []
+    page = new_page(browser, "es-PA", errors)
+    sign_in(page, base, ADMIN, labels=LOGIN["es"])
+    page.get_by_role("link", name="Nueva consulta").click()
+    page.get_by_label("Título", exact=True).fill("LACIGF 2031")
+    page.get_by_label("Dirección").fill(slug)
+    page.get_by_label("Foro").fill("LACIGF")
+    page.get_by_label("Edición").fill("2031")
+    page.get_by_label("País").select_option(label="Paraguay")
+    page.get_by_label("Partir de los temas de").select_option("lacigf-2017")
+    page.get_by_role("button", name="Crear la consulta").click()
+    expect(page.locator("#flash")).to_contain_text("creada como borrador")
+    expect(page.locator("ol.topic-list > li").first).to_be_visible()
+
+    page.get_by_role("link", name="Gestionar", exact=True).click()
+    page.get_by_role("link", name="Abrir la consulta…").click()
+    page.get_by_role("button", name="Abrir la consulta").click()
+    expect(page.locator("#flash")).to_contain_text("está abierta")
+
+    page.get_by_role("link", name="Comité del programa").click()
+    page.get_by_label("Nombre", exact=True).fill("Carlos Díaz")
+    page.get_by_label("Sector", exact=True).select_option("government")
+    page.get_by_role("button", name="Nombrar al miembro").click()
+    expect(page.locator("#flash")).to_contain_text("nombrado")
+
+    page.get_by_role("link", name="Gestionar", exact=True).click()
+    page.get_by_role("link", name="Cerrar la consulta…").click()
+    page.get_by_role("button", name="Cerrar la consulta").click()
+    expect(page.locator("#flash")).to_contain_text("está cerrada")
+
+    page.get_by_role("link", name="Espacio del comité", exact=True).click()
+    page.get_by_label("Título de la nueva sesión").fill("Sesión de apertura")
+    page.get_by_role("button", name="Agregar la sesión").click()
+    expect(page.locator("#flash")).to_contain_text("sesión está agregada")
+    for i, (role, name) in enumerate([("moderator", "Ana"), ("panelist", "Bruno")]):
+        row = page.locator(f"#person-{i}")
+        row.get_by_label("Rol").select_option(role)
+        row.get_by_label("Nombre").fill(name)
+    page.get_by_role("button", name="Guardar la sesión").click()
+    page.get_by_role("link", name="Volver al espacio del comité").click()
+    page.get_by_role("link", name="Finalizar y publicar la agenda…").click()
+    expect(page.locator("#consequences")).to_contain_text("no se puede reabrir")
+    page.get_by_role("button", name="Finalizar y publicar la agenda").click()
+    expect(page.locator("#flash")).to_contain_text("finalizada y publicada")
+    expect(page.locator("li.session")).to_contain_text("Sesión de apertura")
+    page.context.close()
+    assert errors == []
+
+
+def audit_page(page: Any, name: str, lang: str, width: int) -> list[str]:
+    """axe-core's serious and critical violations on the page (at the wide width: the same
+    markup at 390 px), its overflow at this width, and a screenshot. axe is evaluated over
+    the devtools protocol, which the pages' CSP (no inline script) does not apply to."""
+    problems = []
+    violations = []
+    if width == max(WIDTHS):
+        page.evaluate(AXE_SOURCE + "\n;0")
+        result = page.evaluate(
+            "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS
+        )
+        violations = result["violations"]
+    for violation in violations:
+        if violation["impact"] in BLOCKING_IMPACTS:
+            targets = [str(node["target"]) for node in violation["nodes"]][:3]
+            problems.append(f"{name} {lang} {width}: {violation['id']} {targets}")
+    wide = page.evaluate("document.documentElement.scrollWidth")
+    if wide > width:
+        problems.append(f"{name} {lang} {width}: the page is {wide}px wide")
+    folder = ARTIFACTS / "pages"
+    folder.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=folder / f"{name}-{lang}-{width}.png", full_page=True)
+    return problems
+
+
+def world_for_the_audit(api: Api) -> tuple[str, str, int]:
+    """An open consultation with a long unbroken word, its ballots, and a closed one with
+    sessions; returns their slugs and a session id."""
+    admin = api.token(ADMIN)
+    slugs = ("audit-open", "audit-closed")
+    for slug in slugs:
+        api.call(
+            "POST",
+            "/consultations",
+            admin,
+            json={
+                "slug": slug,
+                "title": f"Audit {LONG_WORD}",
+                "forum": "LACIGF",
+                "edition": "2032",
+                "description": f"A description with {LONG_WORD}.",
+                "starts_on": "2032-08-01",
+                "ends_on": "2032-08-03",
+                "timezone": "America/Panama",
+                "closes_at": "2032-07-20T23:00:00Z",
+                "agenda_size": 2,
+                "scale_labels": LEVELS.split("\n"),
+            },
+        )
+        for title in TOPICS:
+            api.call("POST", f"/consultations/{slug}/topics", admin, json={"title": title})
+        api.call("POST", f"/consultations/{slug}/open", admin)
+    for n, scores in enumerate(OTHERS):
+        voter = api.token(f"voter{n}@example.org")
+        for slug in slugs:
+            topics = api.http.get(f"/consultations/{slug}/topics", headers=admin).json()
+            ratings = [
+                {"topic_id": t["id"], "score": s}
+                for t, s in zip(topics["items"], scores, strict=True)
+            ]
+            api.call("PUT", f"/consultations/{slug}/ballot", voter, json={"ratings": ratings})
+    api.call("POST", f"/consultations/{slugs[1]}/close", admin)
+    made = api.call("POST", f"/consultations/{slugs[1]}/agenda/from-ranking", admin, json={}).json()
+    return slugs[0], slugs[1], made["items"][0]["id"]
+
+
+def test_every_page_is_accessible_fits_390_px_and_is_photographed(
+    server: Server, browser: Any, api: Api
+) -> None:
+    server.ensure_admin()
+    for n in range(len(OTHERS)):
+        if (
+            api.http.post(
+                "/auth/token", data={"username": f"voter{n}@example.org", "password": PASSWORD}
+            ).status_code
+            != 200
+        ):
+            api.register(f"voter{n}@example.org")
+    opened, closed, session_id = world_for_the_audit(api)
+    admin_pages = {
+        "home": "/",
+        "new-consultation": "/consultations/new",
+        "consultation-open": f"/c/{opened}",
+        "results-live-committee": f"/c/{opened}/results",
+        "results": f"/c/{closed}/results",
+        "results-2017": "/c/lacigf-2017/results",
+        "agenda-draft": f"/c/{closed}/agenda",
+        "agenda-2017": "/c/lacigf-2017/agenda",
+        "committee": f"/c/{closed}/committee",
+        "session-editor": f"/c/{closed}/committee/sessions/{session_id}",
+        "finalize-blocked": f"/c/{closed}/committee/finalize",
+        "manage": f"/c/{closed}/manage",
+        "settings": f"/c/{opened}/settings",
+        "topics": f"/c/{opened}/topics",
+        "seats": f"/c/{closed}/seats",
+        "audit-log": f"/c/{closed}/audit",
+        "close-confirmation": f"/c/{opened}/close",
+        "reopen-confirmation": f"/c/{closed}/reopen",
+        "not-found": "/no/such/page",
+    }
+    visitor_pages = {
+        "login": "/login",
+        "register": "/register",
+        "receipt-help": "/help/receipt",
+        "consultation-ballot": f"/c/{opened}",
+        "results-not-yet": f"/c/{opened}/results",
+        "setup-spent": "/setup?token=spent",
+    }
+    problems: list[str] = []
+    errors: list[str] = []
+    for lang, locale in (("en", "en-US"), ("es", "es-PA")):
+        for width in WIDTHS:
+            page = new_page(browser, locale, errors, width=width)
+            sign_in(page, server.base, "voter0@example.org", labels=LOGIN[lang])
+            for name, path in visitor_pages.items():
+                page.goto(server.base + path)
+                problems += audit_page(page, name, lang, width)
+            page.context.close()
+            page = new_page(browser, locale, errors, width=width)
+            sign_in(page, server.base, ADMIN, labels=LOGIN[lang])
+            for name, path in admin_pages.items():
+                page.goto(server.base + path)
+                problems += audit_page(page, name, lang, width)
+            page.context.close()
+    assert problems == []
+    assert errors == []
+
+
+def test_the_api_docs_work_offline(server: Server, browser: Any) -> None:
+    from playwright.sync_api import expect
+
+    page = new_page(browser, "en-US", [])
+    elsewhere: list[str] = []
+
+    def only_this_server(route: Any) -> None:
+        if route.request.url.startswith(server.base):
+            route.continue_()
+        else:
+            elsewhere.append(route.request.url)
+            route.abort()
+
+    page.route("**/*", only_this_server)
+    page.goto(f"{server.base}/docs")
+    expect(page.locator(".swagger-ui .info .title")).to_contain_text("Consulta")
+    expect(page.get_by_text("/api/v1/consultations/{slug}/ballot").first).to_be_visible()
+    page.goto(f"{server.base}/redoc")
+    expect(page.locator("h1").first).to_contain_text("Consulta")
+    page.context.close()
+    assert elsewhere == []
+
+
+@pytest.fixture(scope="module", autouse=True)
+def axe_installed() -> None:
+    if not AXE.exists():
+        if os.environ.get("CI"):
+            pytest.fail("axe-core is missing: npm ci --prefix tests/web/axe")
+        pytest.skip("axe-core is not installed: npm ci --prefix tests/web/axe")

@@ -4,7 +4,8 @@ from fastapi import Response
 
 from app.agenda import service as agenda
 from app.deps import SessionDep
-from app.web.pages.common import consultation_for, page_router
+from app.web.i18n import N_
+from app.web.pages.common import consultation_for, page_router, tabs
 from app.web.rendering import render
 from app.web.visitors import CurrentViewer
 
@@ -16,11 +17,20 @@ def agenda_page(slug: str, viewer: CurrentViewer, session: SessionDep) -> Respon
     access = consultation_for(session, slug, viewer)
     consultation = access.consultation
     if not (agenda.is_public(consultation) or access.can_manage):
-        raise access.deny("The agenda is published when the consultation is finalized.")
+        return render(
+            viewer,
+            "not_yet.html",
+            consultation=consultation,
+            tabs=tabs(access),
+            current="agenda",
+            heading=N_("Agenda"),
+            message=N_("The agenda is published when the committee finalizes it."),
+        )
     return render(
         viewer,
         "agenda.html",
         consultation=consultation,
+        tabs=tabs(access),
         sessions=[agenda.to_public(row) for row in agenda.sessions(session, consultation)],
         published=agenda.is_public(consultation),
     )

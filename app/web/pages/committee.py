@@ -10,14 +10,15 @@ from sqlalchemy.orm import Session
 from app.agenda import service as agenda
 from app.agenda.cutline import cut
 from app.agenda.schemas import FromRanking
+from app.committee import service as committee
 from app.consultations.dependencies import Access
 from app.deps import SessionDep
 from app.errors import Conflict
 from app.results import service as results
-from app.vocabulary import ConsultationState
+from app.vocabulary import ConsultationState, SessionFormat
 from app.web.agreement import agreement_view
 from app.web.forms import FieldErrors
-from app.web.pages.common import managed_for, page_router
+from app.web.pages.common import form_address, managed_for, page_router, tabs
 from app.web.rendering import redirect, render
 from app.web.visitors import CheckedForm, CurrentViewer, Viewer, text
 
@@ -63,6 +64,8 @@ def workspace(
         checks=agenda.agenda_checks(session, consultation),
         closed=consultation.state == ConsultationState.closed,
         finalized=consultation.state == ConsultationState.finalized,
+        tabs=tabs(access),
+        formats=[f.value for f in SessionFormat],
         **context,
     )
 
@@ -122,6 +125,25 @@ def sessions_from_ranking(
     return redirect(viewer, f"/c/{slug}/committee{query}#sessions")
 
 
+@router.get("/c/{slug}/committee/finalize")
+def finalize_page(slug: str, viewer: CurrentViewer, session: SessionDep) -> Response:
+    """What finalizing makes public, and the button; only the problems while any blocks it."""
+    access = managed_for(session, slug, viewer)
+    consultation = access.consultation
+    if consultation.state == ConsultationState.finalized:
+        return redirect(viewer, f"/c/{slug}/agenda")
+    return render(
+        viewer,
+        "finalize.html",
+        consultation=consultation,
+        tabs=tabs(access),
+        sessions=[agenda.to_public(r) for r in agenda.sessions(session, consultation)],
+        checks=agenda.agenda_checks(session, consultation),
+        closed=consultation.state == ConsultationState.closed,
+        seats=committee.committee(session, consultation),
+    )
+
+
 @router.post("/c/{slug}/committee/finalize")
 def finalize(slug: str, viewer: CurrentViewer, _: CheckedForm, session: SessionDep) -> Response:
     access = managed_for(session, slug, viewer)
@@ -131,4 +153,7 @@ def finalize(slug: str, viewer: CurrentViewer, _: CheckedForm, session: SessionD
         if "problems" not in exc.extensions:
             raise
         return workspace(viewer, session, access, status=409, refused=exc.detail)
-    return redirect(viewer, f"/c/{slug}/agenda")
+    return redirect(viewer, f"/c/{slug}/agenda", flash="finalized")
+
+
+form_address(router, "/c/{slug}/committee/from-ranking", lambda slug: f"/c/{slug}/committee")

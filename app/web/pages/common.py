@@ -1,15 +1,22 @@
-"""What several pages share: the router factory and the consultation a page is about."""
+"""What several pages share: the router factory, the consultation a page is about, and the
+tabs a viewer may use on it."""
 
-from fastapi import APIRouter
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from fastapi import APIRouter, Request, Response
 from sqlalchemy.orm import Session
 
+from app.agenda import service as agenda
 from app.consultations.dependencies import (
     Access,
+    administered_consultation,
     managed_consultation,
     visible_consultation,
 )
-from app.web.rendering import PageRoute
-from app.web.visitors import Viewer
+from app.results import service as results
+from app.web.rendering import PageRoute, redirect
+from app.web.visitors import CurrentViewer, Viewer
 
 
 def page_router() -> APIRouter:
@@ -24,3 +31,52 @@ def consultation_for(session: Session, slug: str, viewer: Viewer) -> Access:
 def managed_for(session: Session, slug: str, viewer: Viewer) -> Access:
     """Committee or admin; otherwise the API's 401 (here: sign in) or 403."""
     return managed_consultation(consultation_for(session, slug, viewer))
+
+
+def administered_for(session: Session, slug: str, viewer: Viewer) -> Access:
+    """Admins only, as the API's AdministeredConsultation."""
+    return administered_consultation(consultation_for(session, slug, viewer))
+
+
+@dataclass(frozen=True)
+class Tabs:
+    """The consultation's tabs this viewer can use; the others are not shown."""
+
+    results: bool
+    agenda: bool
+    committee: bool
+    manage: bool
+    admin: bool
+
+
+def tabs(access: Access) -> Tabs:
+    manager = access.can_manage
+    return Tabs(
+        results=results.is_public(access.consultation) or manager,
+        agenda=agenda.is_public(access.consultation) or manager,
+        committee=manager,
+        manage=manager,
+        admin=access.is_admin,
+    )
+
+
+def form_address(router: APIRouter, path: str, form_page: Callable[..., str]) -> None:
+    """A GET on a form's address (what the address bar keeps after a refused post) goes to
+    the page that holds the form, instead of a 405. `form_page` gets the path's parameters."""
+
+    def back(request: Request, viewer: CurrentViewer) -> Response:
+        return redirect(viewer, form_page(**request.path_params))
+
+    router.add_api_route(path, back, methods=["GET"])
+
+
+def moved(order: list[int], item: int, direction: str) -> list[int] | None:
+    """`order` with `item` one place up (direction "up") or down; None where it cannot go
+    (the first up, the last down): the move buttons of topics and sessions."""
+    i = order.index(item)
+    j = i - 1 if direction == "up" else i + 1
+    if not 0 <= j < len(order):
+        return None
+    new = list(order)
+    new[i], new[j] = new[j], new[i]
+    return new

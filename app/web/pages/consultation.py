@@ -5,7 +5,6 @@ from fastapi import Response
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
-from app.agenda import service as agenda
 from app.ballots import service as ballots
 from app.ballots.schemas import BallotPublic, RatingIn
 from app.consultations import lifecycle
@@ -14,11 +13,10 @@ from app.consultations.dependencies import Access
 from app.consultations.models import Consultation, Topic
 from app.deps import SecretDep, SessionDep
 from app.errors import Invalid
-from app.results import service as results
 from app.vocabulary import ConsultationState
 from app.web.forms import FieldErrors, Message
 from app.web.i18n import N_
-from app.web.pages.common import consultation_for, page_router
+from app.web.pages.common import consultation_for, form_address, page_router, tabs
 from app.web.rendering import redirect, render
 from app.web.visitors import CheckedForm, CurrentViewer, Viewer
 
@@ -68,9 +66,8 @@ def _page(
         errors=errors or FieldErrors(),
         saved=saved,
         accepting=lifecycle.accepts_ballots(ConsultationState(consultation.state)),
-        results_visible=results.is_public(consultation) or access.can_manage,
-        agenda_visible=agenda.is_public(consultation) or access.can_manage,
-        can_manage=access.can_manage,
+        tabs=tabs(access),
+        rated=len(stored),
     )
 
 
@@ -127,6 +124,9 @@ def save_ballot(
     if errors:  # the service validates the whole ballot before writing: nothing changed
         return _page(viewer, session, access, secret, chosen=chosen, errors=errors, status=422)
     return redirect(viewer, f"/c/{slug}?saved=1#ballot")
+
+
+form_address(router, "/c/{slug}/ballot", lambda slug: f"/c/{slug}#ballot")
 
 
 def _ballot_errors(exc: Invalid, ratings: list[RatingIn]) -> FieldErrors:

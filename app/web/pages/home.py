@@ -3,7 +3,7 @@ from fastapi import Response
 from app.consultations import service as consultations
 from app.deps import SessionDep
 from app.vocabulary import ConsultationState
-from app.web.pages.common import page_router
+from app.web.pages.common import form_address, page_router
 from app.web.rendering import render
 from app.web.visitors import CurrentViewer
 
@@ -27,3 +27,8 @@ def home(viewer: CurrentViewer, session: SessionDep) -> Response:
 @router.get("/help/receipt")
 def receipt_help(viewer: CurrentViewer) -> Response:
     return render(viewer, "receipt.html")
+
+
+# Sign-out and the language switch are buttons on every page: a GET there goes home.
+form_address(router, "/logout", lambda: "/")
+form_address(router, "/lang", lambda: "/")

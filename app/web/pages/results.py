@@ -1,4 +1,5 @@
-"""Results: the ranking by any method, as a chart and a table, with each topic's ratings."""
+"""Results: the ranking by any method as a chart and a table, each topic's ratings folded
+away, the method chosen in a compact form with its explanation on demand."""
 
 from fastapi import Response
 
@@ -6,7 +7,8 @@ from app.deps import SessionDep, SettingsDep
 from app.results import service as results
 from app.web.agreement import agreement_view
 from app.web.charts import bar_chart
-from app.web.pages.common import consultation_for, page_router
+from app.web.i18n import N_
+from app.web.pages.common import consultation_for, page_router, tabs
 from app.web.pages.consultation import scale
 from app.web.rendering import render
 from app.web.visitors import CurrentViewer
@@ -25,7 +27,15 @@ def results_page(
     access = consultation_for(session, slug, viewer)
     consultation = access.consultation
     if not (results.is_public(consultation) or access.can_manage):
-        raise access.deny("Results are public once the consultation is closed.")
+        return render(
+            viewer,
+            "not_yet.html",
+            consultation=consultation,
+            tabs=tabs(access),
+            current="results",
+            heading=N_("Results"),
+            message=N_("The results are published when the consultation closes."),
+        )
     name = results.method_or_default(consultation, method or None)
     ranking = results.ranking(
         session,
@@ -37,8 +47,9 @@ def results_page(
         viewer,
         "results.html",
         consultation=consultation,
+        tabs=tabs(access),
         ranking=ranking,
-        chart=bar_chart(ranking.entries),
+        chart=bar_chart(name, consultation, ranking.entries),
         methods=results.methods(),
         method=name,
         levels=scale(consultation),

@@ -1,5 +1,6 @@
 """The session editor: one form for a session's title, format, slot, room, questions and
-people, validated by the API's SessionUpdate and saved by agenda.service.update_session."""
+people, validated by the API's SessionUpdate and saved by agenda.service.update_session; and
+sessions added, deleted and reordered by hand. Read-only once the agenda is finalized."""
 
 from datetime import datetime
 from typing import Any
@@ -10,14 +11,15 @@ from pydantic import ValidationError
 from starlette.datastructures import FormData
 
 from app.agenda import service as agenda
-from app.agenda.schemas import SessionPublic, SessionUpdate
+from app.agenda.schemas import SessionCreate, SessionPublic, SessionUpdate
 from app.consultations.dependencies import Access
 from app.deps import PathId, SessionDep
 from app.errors import Invalid
-from app.vocabulary import PersonRole, SessionFormat, StakeholderGroup
+from app.vocabulary import ConsultationState, PersonRole, SessionFormat, StakeholderGroup
 from app.web.forms import FieldErrors, Message
 from app.web.i18n import N_
-from app.web.pages.common import managed_for, page_router
+from app.web.pages.committee import workspace
+from app.web.pages.common import form_address, managed_for, moved, page_router, tabs
 from app.web.rendering import redirect, render
 from app.web.visitors import CheckedForm, CurrentViewer, Viewer, text
 
@@ -64,11 +66,13 @@ def _editor(
         "session.html",
         status=status,
         consultation=access.consultation,
+        tabs=tabs(access),
         item=public,
         values=values,
         people=people,
         errors=errors or FieldErrors(),
         saved=saved,
+        editable=access.consultation.state != ConsultationState.finalized,
         formats=[f.value for f in SessionFormat],
         roles=[r.value for r in PersonRole],
         groups=[g.value for g in StakeholderGroup],
@@ -100,7 +104,8 @@ def _submitted(form: FormData) -> dict[str, Any]:
 
 
 def _payload(values: dict[str, Any], zone: str, errors: FieldErrors) -> dict[str, Any]:
-    """The form's values in the API's shape; times are read in the event's time zone."""
+    """The form's values in the API's shape; times are read in the event's time zone (a time
+    that does not parse is left out of the payload and reported here)."""
     payload: dict[str, Any] = {
         "title": values["title"],
         "format": values["format"],
@@ -119,6 +124,27 @@ def _payload(values: dict[str, Any], zone: str, errors: FieldErrors) -> dict[str
     return payload
 
 
+def _every_error(access: Access, payload: dict[str, Any], errors: FieldErrors) -> SessionUpdate:
+    """Field errors and rule errors in one answer: the schema's (with its own rules), then
+    the event's dates, checked on whatever times could be read."""
+    consultation = access.consultation
+    data = None
+    try:
+        data = SessionUpdate.model_validate(payload)
+    except ValidationError as exc:
+        errors.merge(FieldErrors.from_validation(exc))
+    starts_at, ends_at = payload["starts_at"], payload["ends_at"]
+    if agenda.outside_event(consultation, starts_at, ends_at) and not errors.get("starts_at"):
+        errors.add(
+            "starts_at",
+            Message(
+                N_("The session must fall within the event's dates, %(first)s to %(last)s."),
+                {"first": str(consultation.starts_on), "last": str(consultation.ends_on)},
+            ),
+        )
+    return data if data is not None else SessionUpdate()
+
+
 @router.post("/c/{slug}/committee/sessions/{session_id}")
 def save_session(
     slug: str, session_id: PathId, viewer: CurrentViewer, form: CheckedForm, session: SessionDep
@@ -129,16 +155,68 @@ def save_session(
     values = _submitted(form)
     errors = FieldErrors()
     payload = _payload(values, access.consultation.timezone, errors)
+    data = _every_error(access, payload, errors)
     if not errors:
         try:
-            data = SessionUpdate.model_validate(payload)
             agenda.update_session(
                 session, consultation=access.consultation, row=row, data=data, actor=access.actor
             )
-        except ValidationError as exc:
-            errors = FieldErrors.from_validation(exc)
         except Invalid as exc:
             errors = FieldErrors.from_invalid(exc, fallback="form")
     if errors:
         return _editor(viewer, access, public, values, errors=errors, status=422)
     return redirect(viewer, f"/c/{slug}/committee/sessions/{session_id}?saved=1")
+
+
+@router.post("/c/{slug}/committee/sessions")
+def add_session(
+    slug: str, viewer: CurrentViewer, form: CheckedForm, session: SessionDep
+) -> Response:
+    """A session by hand: a title and a format here, the rest in its editor."""
+    access = managed_for(session, slug, viewer)
+    title = text(form, "new-title")
+    try:
+        data = SessionCreate.model_validate({"title": title, "format": text(form, "new-format")})
+    except ValidationError as exc:
+        errors = FieldErrors(
+            {f"new-{key}": messages for key, messages in FieldErrors.from_validation(exc).items()}
+        )
+        return workspace(viewer, session, access, status=422, errors=errors, new_title=title)
+    row = agenda.create_session(
+        session, consultation=access.consultation, data=data, actor=access.actor
+    )
+    return redirect(viewer, f"/c/{slug}/committee/sessions/{row.id}", flash="session-added")
+
+
+@router.post("/c/{slug}/committee/sessions/{session_id}/delete")
+def delete_session(
+    slug: str, session_id: int, viewer: CurrentViewer, _: CheckedForm, session: SessionDep
+) -> Response:
+    access = managed_for(session, slug, viewer)
+    row = agenda.get_session(session, access.consultation, session_id)
+    agenda.delete_session(session, consultation=access.consultation, row=row, actor=access.actor)
+    return redirect(viewer, f"/c/{slug}/committee#sessions", flash="session-deleted")
+
+
+@router.post("/c/{slug}/committee/sessions/{session_id}/move")
+def move_session(
+    slug: str, session_id: int, viewer: CurrentViewer, form: CheckedForm, session: SessionDep
+) -> Response:
+    """One place up or down; the first cannot go up nor the last down (nothing changes)."""
+    access = managed_for(session, slug, viewer)
+    order = [r.id for r in agenda.sessions(session, access.consultation)]
+    agenda.get_session(session, access.consultation, session_id)  # 404 for another's
+    new = moved(order, session_id, text(form, "direction"))
+    if new is not None:
+        agenda.reorder_sessions(
+            session, consultation=access.consultation, order=new, actor=access.actor
+        )
+    return redirect(viewer, f"/c/{slug}/committee#session-{session_id}", flash="session-moved")
+
+
+for _path in (
+    "/c/{slug}/committee/sessions",
+    "/c/{slug}/committee/sessions/{session_id}/delete",
+    "/c/{slug}/committee/sessions/{session_id}/move",
+):
+    form_address(router, _path, lambda slug, **_: f"/c/{slug}/committee#sessions")

@@ -1,0 +1,162 @@
+"""The candidate topics: added, edited, reordered and deleted while the consultation is a
+draft, through the API's services and schemas (TopicCreate, TopicUpdate)."""
+
+from fastapi import Response
+from pydantic import ValidationError
+from sqlalchemy.orm import Session
+
+from app.consultations import lifecycle
+from app.consultations import service as consultations
+from app.consultations.dependencies import Access
+from app.consultations.models import Topic
+from app.consultations.schemas import TopicCreate, TopicUpdate
+from app.deps import SessionDep
+from app.errors import Conflict
+from app.vocabulary import ConsultationState
+from app.web.forms import FieldErrors, Message
+from app.web.i18n import N_
+from app.web.pages.common import form_address, managed_for, moved, page_router, tabs
+from app.web.rendering import redirect, render
+from app.web.visitors import CheckedForm, CurrentViewer, Viewer, text
+
+router = page_router()
+TAKEN = N_("Another topic already has this title.")
+
+
+def _list(
+    viewer: Viewer,
+    session: Session,
+    access: Access,
+    *,
+    values: dict[str, str] | None = None,
+    errors: FieldErrors | None = None,
+    status: int = 200,
+) -> Response:
+    consultation = access.consultation
+    return render(
+        viewer,
+        "topics.html",
+        status=status,
+        consultation=consultation,
+        tabs=tabs(access),
+        topics=consultations.list_topics(session, consultation),
+        editable=lifecycle.topics_editable(ConsultationState(consultation.state)),
+        values=values or {"title": "", "description": ""},
+        errors=errors or FieldErrors(),
+    )
+
+
+def _fields(title: str, description: str) -> dict[str, str | None]:
+    return {"title": title, "description": description or None}
+
+
+@router.get("/c/{slug}/topics")
+def topics_page(slug: str, viewer: CurrentViewer, session: SessionDep) -> Response:
+    return _list(viewer, session, managed_for(session, slug, viewer))
+
+
+@router.post("/c/{slug}/topics")
+def add_topic(slug: str, viewer: CurrentViewer, form: CheckedForm, session: SessionDep) -> Response:
+    access = managed_for(session, slug, viewer)
+    values = {"title": text(form, "title"), "description": text(form, "description")}
+    errors = FieldErrors()
+    try:
+        data = TopicCreate.model_validate(_fields(**values))
+        consultations.add_topic(
+            session, consultation=access.consultation, data=data, actor=access.actor
+        )
+    except ValidationError as exc:
+        errors = FieldErrors.from_validation(exc)
+    except Conflict as exc:
+        if "state" in exc.extensions:  # no longer a draft
+            raise
+        errors.add("title", Message(TAKEN))
+    if errors:
+        return _list(viewer, session, access, values=values, errors=errors, status=422)
+    return redirect(viewer, f"/c/{slug}/topics#add", flash="topic-added")
+
+
+def _editor(
+    viewer: Viewer,
+    access: Access,
+    topic: Topic,
+    values: dict[str, str],
+    *,
+    errors: FieldErrors | None = None,
+    status: int = 200,
+) -> Response:
+    return render(
+        viewer,
+        "topic.html",
+        status=status,
+        consultation=access.consultation,
+        tabs=tabs(access),
+        topic=topic,
+        values=values,
+        errors=errors or FieldErrors(),
+        editable=lifecycle.topics_editable(ConsultationState(access.consultation.state)),
+    )
+
+
+@router.get("/c/{slug}/topics/{topic_id}")
+def topic_page(slug: str, topic_id: int, viewer: CurrentViewer, session: SessionDep) -> Response:
+    access = managed_for(session, slug, viewer)
+    topic = consultations.get_topic(session, access.consultation, topic_id)
+    values = {"title": topic.title, "description": topic.description or ""}
+    return _editor(viewer, access, topic, values)
+
+
+@router.post("/c/{slug}/topics/{topic_id}")
+def save_topic(
+    slug: str, topic_id: int, viewer: CurrentViewer, form: CheckedForm, session: SessionDep
+) -> Response:
+    access = managed_for(session, slug, viewer)
+    topic = consultations.get_topic(session, access.consultation, topic_id)
+    values = {"title": text(form, "title"), "description": text(form, "description")}
+    errors = FieldErrors()
+    try:
+        data = TopicUpdate.model_validate(_fields(**values))
+        consultations.update_topic(
+            session, consultation=access.consultation, topic=topic, data=data, actor=access.actor
+        )
+    except ValidationError as exc:
+        errors = FieldErrors.from_validation(exc)
+    except Conflict as exc:
+        if "state" in exc.extensions:
+            raise
+        errors.add("title", Message(TAKEN))
+    if errors:  # refused before anything was set on the topic
+        return _editor(viewer, access, topic, values, errors=errors, status=422)
+    return redirect(viewer, f"/c/{slug}/topics#topic-{topic_id}", flash="topic-saved")
+
+
+@router.post("/c/{slug}/topics/{topic_id}/delete")
+def delete_topic(
+    slug: str, topic_id: int, viewer: CurrentViewer, _: CheckedForm, session: SessionDep
+) -> Response:
+    access = managed_for(session, slug, viewer)
+    topic = consultations.get_topic(session, access.consultation, topic_id)
+    consultations.delete_topic(
+        session, consultation=access.consultation, topic=topic, actor=access.actor
+    )
+    return redirect(viewer, f"/c/{slug}/topics", flash="topic-deleted")
+
+
+@router.post("/c/{slug}/topics/{topic_id}/move")
+def move_topic(
+    slug: str, topic_id: int, viewer: CurrentViewer, form: CheckedForm, session: SessionDep
+) -> Response:
+    """One place up or down; the first cannot go up nor the last down (nothing changes)."""
+    access = managed_for(session, slug, viewer)
+    consultations.get_topic(session, access.consultation, topic_id)  # 404 for another's
+    order = [t.id for t in consultations.list_topics(session, access.consultation)]
+    new = moved(order, topic_id, text(form, "direction"))
+    if new is not None:
+        consultations.reorder_topics(
+            session, consultation=access.consultation, order=new, actor=access.actor
+        )
+    return redirect(viewer, f"/c/{slug}/topics#topic-{topic_id}", flash="topic-moved")
+
+
+for _path in ("/c/{slug}/topics/{topic_id}/delete", "/c/{slug}/topics/{topic_id}/move"):
+    form_address(router, _path, lambda slug, **_: f"/c/{slug}/topics")
