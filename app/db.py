@@ -1,11 +1,13 @@
 """Engine, sessions and the declarative Base shared by every domain's models."""
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
+import anyio
+import anyio.to_thread
 from sqlalchemy import DateTime, Engine, MetaData, create_engine, event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Dialect
@@ -24,6 +26,7 @@ NAMING_CONVENTION = {
 # the busy timeout applies instead of a lock-upgrade failure in the middle of the transaction.
 SQLITE_IMMEDIATE = "consulta_sqlite_immediate"
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+T = TypeVar("T")
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -107,6 +110,24 @@ def transaction(sessions: sessionmaker[Session], *, write: bool = False) -> Iter
         except BaseException:
             session.rollback()
             raise
+
+
+async def write_in_thread(
+    sessions: sessionmaker[Session], sqlite_writer: anyio.Lock | None, work: Callable[[Session], T]
+) -> T:
+    """Runs `work` in one write transaction within a single worker thread, committed before it
+    returns. On SQLite this process's writers first queue on `sqlite_writer` (taking no
+    thread), so none waits in SQLite's busy handler while the lock holder needs a thread to
+    finish (see app.deps.in_one_write)."""
+
+    def run() -> T:
+        with transaction(sessions, write=True) as session:
+            return work(session)
+
+    if sqlite_writer is None:
+        return await anyio.to_thread.run_sync(run)
+    async with sqlite_writer:
+        return await anyio.to_thread.run_sync(run)
 
 
 def driver_sql(sql: str, dialect: str) -> str:

@@ -5,11 +5,10 @@ from typing import Annotated, TypeVar
 
 import anyio
 from fastapi import Depends, Path, Request
-from fastapi.concurrency import run_in_threadpool
 from sqlalchemy.orm import Session
 
 from app.config import Settings
-from app.db import transaction
+from app.db import transaction, write_in_thread
 from app.vocabulary import MAX_ID
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -59,16 +58,6 @@ async def in_one_write(request: Request, work: Callable[[Session], T]) -> T:
     """Runs `work` in one write transaction within a single worker thread, committed before
     it returns (so before the response). Writes that are not grouped (app.ballots.writer)
     use it, ballot writes' general path among them: the database's write lock is then held
-    only while one thread runs, never across event-loop turns."""
-
-    def run() -> T:
-        with transaction(request.app.state.sessions, write=True) as session:
-            return work(session)
-
-    lock: anyio.Lock | None = request.app.state.sqlite_writer
-    if lock is None:
-        return await run_in_threadpool(run)
-    # This process's writers queue here, taking no thread, so none waits in SQLite's busy
-    # handler while the lock holder needs a thread to finish.
-    async with lock:
-        return await run_in_threadpool(run)
+    only while one thread runs, never across event-loop turns. (The outbox's dispatcher uses
+    the same discipline through app.db.write_in_thread.)"""
+    return await write_in_thread(request.app.state.sessions, request.app.state.sqlite_writer, work)

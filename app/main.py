@@ -21,8 +21,10 @@ from app.consultations.router import router as consultations_router
 from app.consultations.router import topics_router
 from app.db import make_engine, make_sessionmaker
 from app.errors import install_error_handlers
+from app.mail.service import Mailer
 from app.middleware import BodyLimit, RequestContext
 from app.migrate import head_revision
+from app.outbox.setup import make_dispatcher
 from app.results.router import router as results_router
 from app.web.site import install_pages
 
@@ -40,8 +42,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # Everything loaded so far lives as long as the process: keep it out of the cyclic
         # collector's full passes, which otherwise scan it all (60-90 ms pauses under load).
         gc.freeze()
-        yield
-        engine.dispose()
+        dispatcher.start()
+        try:
+            yield
+        finally:
+            await dispatcher.stop()
+            engine.dispose()
 
     app = FastAPI(
         title="Consulta",
@@ -57,6 +63,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         engine, settings.secret_key.get_secret_value(), app.state.sqlite_writer
     )
     app.state.hasher = make_hasher(settings)
+    app.state.mailer = Mailer(
+        public_url=settings.public_url,
+        sender=settings.mail_from,
+        max_attempts=settings.outbox_max_attempts,
+    )
+    app.state.outbox = dispatcher = make_dispatcher(
+        settings, app.state.sessions, app.state.sqlite_writer
+    )
     app.state.head_revision = head_revision(settings)
 
     install_error_handlers(app)

@@ -2,11 +2,12 @@
 
 from app.agenda.models import AgendaSession, SessionPerson
 from app.audit.models import AuditEntry
-from app.auth.models import AccessToken, Account, LoginFailure
+from app.auth.models import AccessToken, Account, EmailToken, ThrottleEvent
 from app.ballots.models import Participant, Rating
 from app.committee.models import Seat
 from app.consultations.models import Consultation, Topic
 from app.db import Base
+from app.outbox.models import OutboxAttempt, OutboxMessage
 from app.results.models import CachedResult, TallyVersion
 
 __all__ = [
@@ -17,11 +18,14 @@ __all__ = [
     "Base",
     "CachedResult",
     "Consultation",
-    "LoginFailure",
+    "EmailToken",
+    "OutboxAttempt",
+    "OutboxMessage",
     "Participant",
     "Rating",
     "Seat",
     "SessionPerson",
     "TallyVersion",
+    "ThrottleEvent",
     "Topic",
 ]

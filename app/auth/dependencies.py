@@ -12,6 +12,7 @@ from app.auth import service
 from app.auth.models import Account
 from app.deps import SessionDep
 from app.errors import Forbidden, Unauthorized
+from app.mail.service import Mailer
 
 bearer = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
 BearerToken = Annotated[str | None, Depends(bearer)]
@@ -46,6 +47,23 @@ def admin_account(account: CurrentAccount) -> Account:
 
 
 AdminAccount = Annotated[Account, Depends(admin_account)]
+
+
+def client_address(request: Request) -> str:
+    """The client's address as uvicorn resolved it: behind a proxy listed in
+    FORWARDED_ALLOW_IPS, the one its X-Forwarded-For names."""
+    return request.client.host if request.client else "unknown"
+
+
+ClientAddress = Annotated[str, Depends(client_address)]
+
+
+def get_mailer(request: Request) -> Mailer:
+    mailer: Mailer = request.app.state.mailer
+    return mailer
+
+
+MailerDep = Annotated[Mailer, Depends(get_mailer)]
 
 
 def get_hasher(request: Request) -> PasswordHasher:

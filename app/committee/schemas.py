@@ -1,7 +1,8 @@
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, EmailStr, StringConstraints
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints
 
+from app.auth.schemas import Language
 from app.vocabulary import CountryCode, StakeholderGroup
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
@@ -17,7 +18,14 @@ class SeatCreate(BaseModel):
     stakeholder_group: StakeholderGroup
     organization: Organization | None = None
     country: CountryCode | None = None
-    email: EmailStr | None = None
+    email: EmailStr | None = Field(
+        default=None,
+        description="Links the seat to the account with this verified email; otherwise the "
+        "address is invited by mail and the seat links once it registers and verifies",
+    )
+    language: Language | None = Field(
+        default=None, description="The invitation mail's language (default: the request's)"
+    )
 
 
 class MemberPublic(BaseModel):
@@ -29,6 +37,9 @@ class MemberPublic(BaseModel):
     country: str | None
     stakeholder_group: StakeholderGroup
     linked: bool
+    invited: bool = Field(
+        description="An invitation was mailed; the seat links when that email is verified"
+    )
 
 
 class GroupSeats(BaseModel):

@@ -59,6 +59,10 @@ class Rules(BaseModel):
     agenda_size: int = Field(default=6, ge=1, le=1000)
     seats_per_group: int = Field(default=3, ge=1, le=100)
     live_results: bool = False
+    require_verified_email: bool = Field(
+        default=True,
+        description="Ballot writes and proposals need a verified email address",
+    )
 
     @model_validator(mode="after")
     def _scale(self) -> Self:
@@ -134,6 +138,7 @@ class ConsultationUpdate(BaseModel):
     agenda_size: int | None = Field(default=None, ge=1, le=1000)
     seats_per_group: int | None = Field(default=None, ge=1, le=100)
     live_results: bool | None = None
+    require_verified_email: bool | None = None
 
 
 RULE_FIELDS = frozenset(Rules.model_fields)
@@ -173,6 +178,7 @@ class ConsultationPublic(BaseModel):
     agenda_size: int
     seats_per_group: int
     live_results: bool
+    require_verified_email: bool
     created_at: datetime
     counts: Counts
 
