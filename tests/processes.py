@@ -12,6 +12,8 @@ from typing import Any
 
 import httpx
 
+from tests.mail import latest_token, outbox_of
+
 CONSULTA = str(Path(sys.executable).with_name("consulta"))
 CHEAP_HASHING = {"CONSULTA_ARGON2_MEMORY_KIB": "64", "CONSULTA_ARGON2_TIME_COST": "1"}
 
@@ -79,11 +81,20 @@ def bearer(http: httpx.Client, email: str, password: str = ADMIN_PASSWORD) -> di
     return {"Authorization": f"Bearer {response.json()['access_token']}"}
 
 
+def verify_email(http: httpx.Client, database_url: str, email: str) -> None:
+    """Confirms `email` from the link of the mail the served process queued for it."""
+    with outbox_of(database_url) as sessions:
+        token = latest_token(sessions, email, "/verify")
+    response = http.post("/api/v1/accounts/verify", json={"token": token})
+    assert response.status_code == 200, response.text
+
+
 def open_consultation(
-    http: httpx.Client, slug: str, *, topics: int, voters: int
+    http: httpx.Client, slug: str, *, topics: int, voters: int, database_url: str
 ) -> tuple[list[int], dict[int, dict[str, str]]]:
     """Over the API of a served process started with ADMIN_ENV: an open consultation with
-    `topics` topics and `voters` signed-in participants (account id -> auth headers)."""
+    `topics` topics and `voters` signed-in participants with verified emails (account id ->
+    auth headers)."""
     api = "/api/v1/consultations"
     boss = bearer(http, ADMIN_EMAIL)
     body = {"slug": slug, "title": slug, "forum": "F", "edition": "1"}
@@ -105,5 +116,6 @@ def open_consultation(
         }
         created = http.post("/api/v1/accounts", json=account)
         assert created.status_code == 201, created.text
+        verify_email(http, database_url, email)
         participants[created.json()["id"]] = bearer(http, email)
     return topic_ids, participants
