@@ -26,12 +26,12 @@ def mails(sessions: sessionmaker[Session], to: str | None = None) -> list[dict[s
         return list(session.scalars(query.order_by(OutboxMessage.id)))
 
 
-def link_in(text: str, path: str, base: str = PUBLIC_URL) -> str:
-    """The line of `text` that is a link to `path`; it holds nothing but the link."""
-    prefix = f"{base}{path}?"
-    lines = [line for line in text.splitlines() if prefix in line]
+def link_in(text: str, path: str, base: str | None = None) -> str:
+    """The line of `text` that is a link to `path` (under `base`, or any site); it holds
+    nothing but the link."""
+    lines = [line for line in text.splitlines() if f"{path}?" in line]
     assert len(lines) == 1, text
-    assert lines[0].startswith(prefix), lines[0]
+    assert lines[0].startswith(f"{base}{path}?" if base else "http"), lines[0]
     assert not any(c.isspace() for c in lines[0]), lines[0]
     return lines[0]
 
@@ -40,11 +40,16 @@ def query_value(link: str, name: str) -> str:
     return parse_qs(urlsplit(link).query)[name][0]
 
 
-def latest_token(sessions: sessionmaker[Session], to: str, path: str, name: str = "token") -> str:
-    """The token of the last mailed link to `path` for `to`."""
+def latest_link(sessions: sessionmaker[Session], to: str, path: str) -> str:
+    """The last link to `path` mailed to `to`."""
     sent = [m for m in mails(sessions, to) if any(f"{path}?" in link for link in m["links"])]
     assert sent, f"no mail to {to} with a link to {path}"
-    return query_value(link_in(sent[-1]["text"], path), name)
+    return link_in(sent[-1]["text"], path)
+
+
+def latest_token(sessions: sessionmaker[Session], to: str, path: str, name: str = "token") -> str:
+    """The token of the last mailed link to `path` for `to`."""
+    return query_value(latest_link(sessions, to, path), name)
 
 
 def app_of(client: httpx.AsyncClient) -> FastAPI:

@@ -43,12 +43,15 @@ def wait_until_up(url: str, process: subprocess.Popen[Any], timeout: float = 60)
 def served(
     workdir: Path, database_url: str, *, workers: int = 1, env: dict[str, str] | None = None
 ) -> Iterator[tuple[str, subprocess.Popen[str]]]:
-    """`consulta serve` as a real process on a free port; yields its base URL and process."""
+    """`consulta serve` as a real process on a free port; yields its base URL and process. The
+    links in its mails point at it."""
     port = free_port()
+    base = f"http://127.0.0.1:{port}"
     process_env = {k: v for k, v in os.environ.items() if not k.startswith("CONSULTA_")}
     process_env |= {
         "CONSULTA_DATABASE_URL": database_url,
         "CONSULTA_SECRET_KEY": "a-test-secret-for-served-processes",
+        "CONSULTA_PUBLIC_URL": base,
         **(env or {}),
     }
     process = subprocess.Popen(
@@ -59,7 +62,6 @@ def served(
         stderr=subprocess.STDOUT,
         text=True,
     )
-    base = f"http://127.0.0.1:{port}"
     try:
         wait_until_up(f"{base}/healthz", process)
         yield base, process

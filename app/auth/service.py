@@ -111,12 +111,14 @@ def _issue_email_token(
         delete(EmailToken).where(EmailToken.account_id == account.id, EmailToken.purpose == purpose)
     )
     token = new_token()
+    now = utcnow()
     session.add(
         EmailToken(
             account_id=account.id,
             purpose=purpose,
             token_hash=token_hash(token),
-            expires_at=utcnow() + lifetime,
+            created_at=now,
+            expires_at=now + lifetime,
         )
     )
     return token

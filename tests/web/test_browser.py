@@ -3,10 +3,12 @@
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
 
+from tests.mail import latest_link, mails, outbox_of, query_value
 from tests.processes import CHEAP_HASHING, served
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -40,8 +42,9 @@ def server(tmp_path: Path, database_url: str) -> Iterator[str]:
 
 
 class Api:
-    def __init__(self, base: str) -> None:
+    def __init__(self, base: str, database_url: str) -> None:
         self.http = httpx.Client(base_url=f"{base}/api/v1", timeout=30)
+        self.database_url = database_url
 
     def __enter__(self) -> "Api":
         return self
@@ -54,16 +57,32 @@ class Api:
         assert r.status_code == 200, r.text
         return {"Authorization": f"Bearer {r.json()['access_token']}"}
 
-    def register(self, email: str) -> dict[str, str]:
+    def register(
+        self, email: str, *, verified: bool = True, language: str = "en"
+    ) -> dict[str, str]:
         body = {
             "email": email,
             "password": PASSWORD,
             "display_name": email.split("@")[0],
             "stakeholder_group": "government",
             "country": "UY",
+            "language": language,
         }
         assert self.http.post("/accounts", json=body).status_code == 201
+        if verified:
+            token = query_value(self.link(email, "/verify"), "token")
+            assert self.http.post("/accounts/verify", json={"token": token}).status_code == 200
         return self.token(email)
+
+    def mail(self, email: str) -> dict[str, Any]:
+        """The last mail sent to `email`."""
+        with outbox_of(self.database_url) as sessions:
+            return mails(sessions, email)[-1]
+
+    def link(self, email: str, path: str) -> str:
+        """The last link to `path` mailed to `email` (it points at the served process)."""
+        with outbox_of(self.database_url) as sessions:
+            return latest_link(sessions, email, path)
 
     def call(self, method: str, path: str, headers: dict[str, str], **kw: object) -> httpx.Response:
         r = self.http.request(method, path, headers=headers, **kw)  # type: ignore[arg-type]
@@ -104,9 +123,9 @@ def prepare(api: Api) -> tuple[dict[str, str], str, list[int]]:
     return admin, slug, ids
 
 
-def test_from_registration_to_the_published_agenda(server: str) -> None:
+def test_from_registration_to_the_published_agenda(server: str, database_url: str) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
-    with Api(server) as api:
+    with Api(server, database_url) as api:
         drive(server, api)
 
 
@@ -152,6 +171,16 @@ def drive(server: str, api: Api) -> None:
         page.get_by_role("button", name="Create my account").click()
         expect(page).to_have_url(re.compile(f"/c/{slug}$"))
         expect(page.locator(".who")).to_contain_text("Ana Pérez")
+
+        # She is asked to confirm her email, and does so from the mailed link.
+        expect(page.locator("#unverified")).to_contain_text("ana@example.org")
+        page.screenshot(path=ARTIFACTS / "unverified.png", full_page=True)
+        assert api.mail("ana@example.org")["subject"] == "Confirm your email address"
+        page.goto(api.link("ana@example.org", "/verify"))
+        page.get_by_role("button", name="Confirm my email address").click()
+        expect(page.locator("#verified")).to_contain_text("Your email address is confirmed")
+        expect(page.locator("#unverified")).to_have_count(0)
+        page.goto(f"{server}/c/{slug}")
 
         # Rates one topic with the keyboard and one with the mouse, then saves.
         page.focus(f"#t{ids[0]}-none")
@@ -236,5 +265,72 @@ def drive(server: str, api: Api) -> None:
         visitor.screenshot(path=ARTIFACTS / "agenda-es.png", full_page=True)
         visitor.get_by_role("button", name="English").click()
         expect(visitor.locator("html")).to_have_attribute("lang", "en")
+
+        reset_password(browser, server, api, "ana@example.org", "Ana Pérez", "en-US")
+        verify_and_reset_in_spanish(browser, server, api)
         browser.close()
     assert errors == []  # no script error and no Content Security Policy violation
+
+
+def reset_password(browser: Any, server: str, api: Api, email: str, name: str, locale: str) -> None:
+    """Forgot the password: ask for a link on the sign-in page, follow it, choose a new one."""
+    from playwright.sync_api import expect
+
+    spanish = locale.startswith("es")
+    page = browser.new_page(locale=locale)
+    page.goto(f"{server}/login")
+    page.get_by_role(
+        "link", name="¿Olvidó su contraseña?" if spanish else "Forgot your password?"
+    ).click()
+    page.locator("#email").fill(email)
+    page.get_by_role("button", name="Enviarme un enlace" if spanish else "Mail me a link").click()
+    expect(page.locator("#sent")).to_be_visible()
+    subject = api.mail(email)["subject"]
+    assert subject == ("Restablezca su contraseña" if spanish else "Reset your password")
+    page.goto(api.link(email, "/reset-password"))
+    page.locator("#password").fill("my new password 2030")
+    page.screenshot(path=ARTIFACTS / f"reset-password-{locale[:2]}.png", full_page=True)
+    page.get_by_role(
+        "button", name="Guardar mi nueva contraseña" if spanish else "Save my new password"
+    ).click()
+    expect(page.locator("#reset-done")).to_be_visible()
+    page.locator("#email").fill(email)
+    page.locator("#password").fill(PASSWORD)
+    page.get_by_role("button", name="Iniciar sesión" if spanish else "Sign in").last.click()
+    expect(page.locator(".form-error")).to_be_visible()  # the old password no longer works
+    page.locator("#password").fill("my new password 2030")
+    page.get_by_role("button", name="Iniciar sesión" if spanish else "Sign in").last.click()
+    expect(page.locator(".who")).to_contain_text(name)
+    page.close()
+
+
+def verify_and_reset_in_spanish(browser: Any, server: str, api: Api) -> None:
+    """A Spanish speaker signs in unverified, has the link mailed again, confirms, then resets
+    a forgotten password: every page and mail in Spanish."""
+    from playwright.sync_api import expect
+
+    email = "beto@example.org"
+    api.register(email, verified=False, language="es")
+    page = browser.new_page(locale="es-PA")
+    page.goto(f"{server}/login")
+    page.locator("#email").fill(email)
+    page.locator("#password").fill(PASSWORD)
+    page.get_by_role("button", name="Iniciar sesión").last.click()
+    banner = page.locator("#unverified")
+    expect(banner).to_contain_text("Confirme su dirección de correo")
+    first_link = api.link(email, "/verify")
+    banner.get_by_role("button", name="Enviarme un nuevo enlace").click()
+    expect(page.locator("#sent")).to_contain_text("Un nuevo enlace va en camino")
+    assert api.mail(email)["subject"] == "Confirme su dirección de correo"
+    page.goto(first_link)  # the earlier link no longer works
+    page.get_by_role("button", name="Confirmar mi dirección de correo").click()
+    expect(page.locator(".form-error")).to_contain_text("Este enlace es desconocido")
+    page.goto(api.link(email, "/verify"))
+    expect(page.locator("html")).to_have_attribute("lang", "es")
+    page.get_by_role("button", name="Confirmar mi dirección de correo").click()
+    expect(page.locator("#verified")).to_contain_text("Su dirección de correo está confirmada")
+    expect(page.locator("#unverified")).to_have_count(0)
+    page.screenshot(path=ARTIFACTS / "verified-es.png", full_page=True)
+    page.get_by_role("button", name="Cerrar sesión").click()
+    page.close()
+    reset_password(browser, server, api, email, "beto", "es-PA")
