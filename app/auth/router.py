@@ -52,9 +52,14 @@ def register(
     limit = account_requests(settings)
     throttling.check_and_count(session, f"register:{client}", limit, TOO_MANY_REQUESTS)
     try:
-        return service.create(
-            session, data=data, hasher=hasher, mailer=mailer, language=request_language(request)
-        )
+        with session.begin_nested():  # a refusal undoes everything but the counted attempt
+            return service.create(
+                session,
+                data=data,
+                hasher=hasher,
+                mailer=mailer,
+                language=request_language(request),
+            )
     except DomainError as exc:
         # Returned, not raised, so that the attempt is committed and counts for throttling.
         return problem(

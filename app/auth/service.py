@@ -198,8 +198,14 @@ def confirm_password_reset(
 ) -> Account:
     """Sets the new password and revokes every token and web session of the account. The link
     came to the account's address, so the address counts as verified too."""
+    owner = session.scalar(
+        select(Account.email)
+        .join(EmailToken, EmailToken.account_id == Account.id)
+        .where(EmailToken.token_hash == token_hash(token), EmailToken.purpose == RESET)
+    )
+    if owner is not None:  # a password refused leaves the link usable
+        check_password(password, owner)
     account = _use_email_token(session, token=token, purpose=RESET)
-    check_password(password, account.email)
     account.password_hash = hasher.hash(password)
     session.execute(delete(AccessToken).where(AccessToken.account_id == account.id))
     audit.record(

@@ -114,13 +114,14 @@ def register(
         throttling.check_and_count(
             session, f"register:{client}", account_requests(settings), TOO_MANY_REQUESTS
         )
-        account = accounts.create(
-            session,
-            data=AccountCreate.model_validate(data),
-            hasher=hasher,
-            mailer=mailer,
-            language=viewer.lang,
-        )
+        with session.begin_nested():  # a refusal undoes everything but the counted attempt
+            account = accounts.create(
+                session,
+                data=AccountCreate.model_validate(data),
+                hasher=hasher,
+                mailer=mailer,
+                language=viewer.lang,
+            )
     except TooManyRequests as exc:
         errors = FieldErrors({"form": [Message(N_("Too many requests; try again later."))]})
         status, headers = 429, exc.headers
