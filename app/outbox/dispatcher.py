@@ -107,13 +107,17 @@ class Dispatcher:
                     await asyncio.wait_for(self._wake.wait(), self.poll_seconds)
 
     # -- one pass --------------------------------------------------------------------------------
-    async def run_once(self) -> int:
-        """Claims what is due and delivers it; the number of messages handled."""
-        if not self.handlers or not await anyio.to_thread.run_sync(self._anything_due):
-            return 0
+    async def run_once(self, skip: frozenset[int] = frozenset()) -> int:
+        """Claims what is due (but the messages in `skip`) and delivers it; the number of
+        messages handled."""
+        return len(await self._pass(skip))
+
+    async def _pass(self, skip: frozenset[int]) -> list[int]:
+        if not self.handlers or not await anyio.to_thread.run_sync(self._anything_due, skip):
+            return []
         claim = secrets.token_hex(16)
         deliveries = await write_in_thread(
-            self.sessions, self.sqlite_writer, partial(self._claim, claim=claim)
+            self.sessions, self.sqlite_writer, partial(self._claim, claim=claim, skip=skip)
         )
         for delivery in deliveries:
             started = utcnow()
@@ -122,40 +126,37 @@ class Dispatcher:
                 self._record, delivery=delivery, claim=claim, outcome=outcome, started=started
             )
             await write_in_thread(self.sessions, self.sqlite_writer, record)
-        return len(deliveries)
+        return [delivery.id for delivery in deliveries]
 
-    async def drain(self, rounds: int = 100) -> int:
-        """Runs passes until nothing is due now (tests, the CLI); the number handled."""
-        total = 0
-        for _ in range(rounds):
-            handled = await self.run_once()
-            if handled == 0:
-                break
-            total += handled
-        return total
+    async def drain(self) -> int:
+        """Delivers every message due now, each at most once (a failed one is not retried
+        here, whatever its back-off); the number handled."""
+        seen: set[int] = set()
+        while handled := await self._pass(frozenset(seen)):
+            seen.update(handled)
+        return len(seen)
 
-    def _due(self, now: datetime) -> ColumnElement[bool]:
+    def _due(self, now: datetime, skip: frozenset[int] = frozenset()) -> ColumnElement[bool]:
         return and_(
             OutboxMessage.kind.in_(self.handlers),
+            OutboxMessage.id.not_in(skip),
             or_(
                 and_(OutboxMessage.status == "pending", OutboxMessage.next_attempt_at <= now),
                 and_(OutboxMessage.status == "sending", OutboxMessage.lease_until < now),
             ),
         )
 
-    def _anything_due(self) -> bool:
+    def _anything_due(self, skip: frozenset[int]) -> bool:
         """A read first, so an idle dispatcher never takes SQLite's write lock."""
         with transaction(self.sessions) as session:
-            return (
-                session.scalar(select(OutboxMessage.id).where(self._due(utcnow())).limit(1))
-                is not None
-            )
+            due = select(OutboxMessage.id).where(self._due(utcnow(), skip)).limit(1)
+            return session.scalar(due) is not None
 
-    def _claim(self, session: Session, *, claim: str) -> list[Delivery]:
+    def _claim(self, session: Session, *, claim: str, skip: frozenset[int]) -> list[Delivery]:
         now = utcnow()
         due = (
             select(OutboxMessage.id)
-            .where(self._due(now))
+            .where(self._due(now, skip))
             .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
             .limit(self.batch)
         )
