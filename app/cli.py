@@ -23,6 +23,8 @@ from app.consultations import service as consultations
 from app.consultations.models import Consultation
 from app.db import make_engine, make_sessionmaker, transaction
 from app.errors import DomainError
+from app.outbox import service as outbox
+from app.outbox.models import STATUSES
 from app.results import exports, offline
 from app.scoring import Scale
 
@@ -313,6 +315,34 @@ def demo(
     typer.echo(
         f"Created {slug}: {report.participants} synthetic participants, {report.rows} ratings."
     )
+
+
+@cli.command("outbox")
+def outbox_list(
+    status: Annotated[
+        str | None,
+        typer.Option(help="Only this status: pending, sending, sent, failed or kept"),
+    ] = None,
+    limit: Annotated[int, typer.Option(min=1, max=10_000)] = 20,
+) -> None:
+    """List the outbox's messages, newest first, with the links of each mail. Without
+    CONSULTA_SMTP_URL mails are kept here (status `kept`): this is how to read them."""
+    if status is not None and status not in STATUSES:
+        raise typer.BadParameter(f"one of: {', '.join(STATUSES)}", param_hint="--status")
+    settings = get_settings()
+    with unit_of_work(settings) as session:
+        rows, total = outbox.messages(session, status=status, limit=limit)
+        for message in rows:
+            when = message.created_at.strftime("%Y-%m-%d %H:%M:%SZ")
+            typer.echo(
+                f"#{message.id} {message.kind} {message.status} {when} to {message.target}: "
+                f"{message.summary} (attempts: {message.attempts})"
+            )
+            for link in message.payload.get("links", []):
+                typer.echo(f"    {link}")
+            if message.last_error:
+                typer.echo(f"    last error: {message.last_error}")
+    typer.echo(f"{len(rows)} of {total} message(s).")
 
 
 @audit_cli.command("verify")

@@ -4,7 +4,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PACKAGE = Path(__file__).resolve().parent  # holds migrations/ and seed/, installed or not
@@ -27,8 +27,24 @@ class Settings(BaseSettings):
     cors_origins: list[str] = Field(
         default_factory=list, description="Origins allowed to call the API from a browser"
     )
+    # Sign-in throttling within the window: failures for one account from one client address,
+    # and failures from one client address over all accounts.
     login_max_failures: int = Field(default=10, gt=0)
+    login_max_failures_per_address: int = Field(default=100, gt=0)
     login_window_seconds: int = Field(default=15 * 60, gt=0)
+    # Registrations, verification resends and password resets, each per client address and hour.
+    account_requests_per_hour: int = Field(default=20, gt=0)
+    # Mail. Without smtp_url, mails stay in the outbox and are logged with their links.
+    smtp_url: SecretStr | None = None
+    mail_from: str = "Consulta <consulta@localhost>"
+    public_url: str = "http://localhost:8000"
+    smtp_timeout_seconds: float = Field(default=30, gt=0)
+    # The outbox's sender: how often an idle one looks for due messages, the first wait after
+    # a failed attempt (doubling each time, at most retry_max), and how many attempts in all.
+    outbox_poll_seconds: float = Field(default=5, gt=0)
+    outbox_retry_seconds: float = Field(default=30, gt=0)
+    outbox_retry_max_seconds: float = Field(default=3600, gt=0)
+    outbox_max_attempts: int = Field(default=12, ge=1)
     # Argon2id cost (RFC 9106's second recommended option by default); hashes made with other
     # parameters are upgraded at the next successful login.
     argon2_time_cost: int = Field(default=3, ge=1)
@@ -43,6 +59,13 @@ class Settings(BaseSettings):
     @property
     def configured_secret(self) -> str | None:
         return self.secret_key.get_secret_value() if self.secret_key else None
+
+    @field_validator("public_url")
+    @classmethod
+    def _public_url(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must be an http:// or https:// URL, the site's address")
+        return value.rstrip("/")
 
     @property
     def is_sqlite(self) -> bool:

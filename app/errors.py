@@ -44,6 +44,17 @@ class Forbidden(DomainError):
     status, kind = 403, "forbidden"
 
 
+class EmailNotVerified(Forbidden):
+    """The caller must confirm their email address first (POST /accounts/verify)."""
+
+    kind = "email-not-verified"
+
+    def __init__(
+        self, detail: str = "Confirm your email address first: open the link we mailed you."
+    ) -> None:
+        super().__init__(detail)
+
+
 class NotFound(DomainError):
     status, kind = 404, "not-found"
 

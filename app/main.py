@@ -26,8 +26,10 @@ from app.db import make_engine, make_sessionmaker
 from app.db_turns import WriteTurns
 from app.docs import install_docs
 from app.errors import install_error_handlers
+from app.mail.service import Mailer
 from app.middleware import BodyLimit, RequestContext
 from app.migrate import head_revision
+from app.outbox.setup import make_dispatcher
 from app.results.router import router as results_router
 from app.server_secret import ServerSecret
 from app.web.site import install_pages
@@ -48,8 +50,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         gc.freeze()
         with suppress(SQLAlchemyError):  # not migrated yet: /readyz says so, resolved later
             await anyio.to_thread.run_sync(lambda: app.state.secret.value)
-        yield
-        engine.dispose()
+        dispatcher.start()
+        try:
+            yield
+        finally:
+            await dispatcher.stop()
+            engine.dispose()
 
     app = FastAPI(
         title="Consulta",
@@ -66,6 +72,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.write_turns = WriteTurns(app.state.sessions, sqlite=settings.is_sqlite)
     app.state.ballot_writer = BallotWriter(engine, app.state.secret, app.state.write_turns)
     app.state.hasher = make_hasher(settings)
+    app.state.mailer = Mailer(
+        public_url=settings.public_url,
+        sender=settings.mail_from,
+        max_attempts=settings.outbox_max_attempts,
+    )
+    app.state.outbox = dispatcher = make_dispatcher(
+        settings, app.state.sessions, app.state.write_turns
+    )
     app.state.head_revision = head_revision(settings)
 
     install_error_handlers(app)

@@ -2,11 +2,12 @@
 
 from app.agenda.models import AgendaSession, SessionPerson
 from app.audit.models import AuditEntry
-from app.auth.models import AccessToken, Account, LoginFailure, SetupToken
+from app.auth.models import AccessToken, Account, EmailToken, SetupToken, ThrottleEvent
 from app.ballots.models import Participant, Rating
 from app.committee.models import Seat
 from app.consultations.models import Consultation, Topic
 from app.db import Base
+from app.outbox.models import OutboxAttempt, OutboxMessage
 from app.results.models import CachedResult, TallyVersion
 from app.server_secret import ServerSecretRow
 
@@ -18,7 +19,9 @@ __all__ = [
     "Base",
     "CachedResult",
     "Consultation",
-    "LoginFailure",
+    "EmailToken",
+    "OutboxAttempt",
+    "OutboxMessage",
     "Participant",
     "Rating",
     "Seat",
@@ -26,5 +29,6 @@ __all__ = [
     "SessionPerson",
     "SetupToken",
     "TallyVersion",
+    "ThrottleEvent",
     "Topic",
 ]

@@ -42,7 +42,7 @@ def main() -> None:
         base = f"http://127.0.0.1:{port}"
         command = [server.CONSULTA, "serve", "--port", str(port), "--workers", str(args.workers)]
         with server.process(command, server.environment(url), f"{base}/healthz"):
-            tokens, topics = server.arrange(base)
+            tokens, topics = server.arrange(base, url)
             script = Path(folder) / "mixed.lua"
             script.write_text(
                 MIXED

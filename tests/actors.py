@@ -10,6 +10,7 @@ from fastapi import FastAPI
 from app.auth import service as accounts
 from app.auth.schemas import AdminCreate
 from app.db import transaction
+from tests.mail import app_of, latest_token
 
 API = "/api/v1"
 PASSWORD = "correct horse battery"
@@ -44,6 +45,15 @@ async def login(client: httpx.AsyncClient, email: str, password: str = PASSWORD)
     return token
 
 
+async def verify_email(client: httpx.AsyncClient, email: str) -> None:
+    """Confirms `email` the way a person does: the link of the mail it was sent, then
+    POST /accounts/verify with its token."""
+    token = latest_token(app_of(client).state.sessions, email, "/verify")
+    response = await client.post(f"{API}/accounts/verify", json={"token": token})
+    assert response.status_code == 200, response.text
+    assert response.json()["email_verified"] is True
+
+
 async def register(
     client: httpx.AsyncClient,
     email: str | None = None,
@@ -51,7 +61,10 @@ async def register(
     group: str = "civil_society",
     country: str = "PA",
     password: str = PASSWORD,
+    verified: bool = True,
 ) -> Actor:
+    """A participant registered over the API and signed in; with `verified`, their email is
+    confirmed from the mailed link."""
     email = email or unique_email()
     response = await client.post(
         f"{API}/accounts",
@@ -64,6 +77,8 @@ async def register(
         },
     )
     assert response.status_code == 201, response.text
+    if verified:
+        await verify_email(client, email)
     return Actor(email, await login(client, email, password), response.json()["id"])
 
 

@@ -12,6 +12,8 @@ from typing import Any
 
 import httpx
 
+from tests.mail import latest_token, outbox_of
+
 CONSULTA = str(Path(sys.executable).with_name("consulta"))
 CHEAP_HASHING = {"CONSULTA_ARGON2_MEMORY_KIB": "64", "CONSULTA_ARGON2_TIME_COST": "1"}
 
@@ -45,13 +47,15 @@ def served(
     workers: int = 1,
     env: dict[str, str | None] | None = None,
 ) -> Iterator[tuple[str, subprocess.Popen[str]]]:
-    """`consulta serve` as a real process on a free port; yields its base URL and process.
-    A variable given as None in `env` is left unset."""
+    """`consulta serve` as a real process on a free port; yields its base URL and process. The
+    links in its mails point at it. A variable given as None in `env` is left unset."""
     port = free_port()
+    base = f"http://127.0.0.1:{port}"
     process_env = {k: v for k, v in os.environ.items() if not k.startswith("CONSULTA_")}
     chosen = {
         "CONSULTA_DATABASE_URL": database_url,
         "CONSULTA_SECRET_KEY": "a-test-secret-for-served-processes",
+        "CONSULTA_PUBLIC_URL": base,
         **(env or {}),
     }
     process_env |= {name: value for name, value in chosen.items() if value is not None}
@@ -63,7 +67,6 @@ def served(
         stderr=subprocess.STDOUT,
         text=True,
     )
-    base = f"http://127.0.0.1:{port}"
     try:
         wait_until_up(f"{base}/healthz", process)
         yield base, process
@@ -85,11 +88,20 @@ def bearer(http: httpx.Client, email: str, password: str = ADMIN_PASSWORD) -> di
     return {"Authorization": f"Bearer {response.json()['access_token']}"}
 
 
+def verify_email(http: httpx.Client, database_url: str, email: str) -> None:
+    """Confirms `email` from the link of the mail the served process queued for it."""
+    with outbox_of(database_url) as sessions:
+        token = latest_token(sessions, email, "/verify")
+    response = http.post("/api/v1/accounts/verify", json={"token": token})
+    assert response.status_code == 200, response.text
+
+
 def open_consultation(
-    http: httpx.Client, slug: str, *, topics: int, voters: int
+    http: httpx.Client, slug: str, *, topics: int, voters: int, database_url: str
 ) -> tuple[list[int], dict[int, dict[str, str]]]:
     """Over the API of a served process started with ADMIN_ENV: an open consultation with
-    `topics` topics and `voters` signed-in participants (account id -> auth headers)."""
+    `topics` topics and `voters` signed-in participants with verified emails (account id ->
+    auth headers)."""
     api = "/api/v1/consultations"
     boss = bearer(http, ADMIN_EMAIL)
     body = {"slug": slug, "title": slug, "forum": "F", "edition": "1"}
@@ -111,5 +123,6 @@ def open_consultation(
         }
         created = http.post("/api/v1/accounts", json=account)
         assert created.status_code == 201, created.text
+        verify_email(http, database_url, email)
         participants[created.json()["id"]] = bearer(http, email)
     return topic_ids, participants

@@ -1,4 +1,6 @@
-"""The whole stored state, to prove that a refused request changed nothing."""
+"""The whole stored state, to prove that a refused request changed nothing (no mail queued, no
+token issued either). Throttling's counted events are left out: a refused registration still
+counts against its client address."""
 
 from typing import Any
 
@@ -11,6 +13,8 @@ from app.models import (
     AgendaSession,
     AuditEntry,
     Consultation,
+    EmailToken,
+    OutboxMessage,
     Participant,
     Rating,
     Seat,
@@ -31,6 +35,8 @@ MODELS = (
     SessionPerson,
     AuditEntry,
     SetupToken,
+    EmailToken,
+    OutboxMessage,
 )
 
 

@@ -57,6 +57,12 @@ def test_create_admin_reads_the_password_from_stdin(tmp_path: Path) -> None:
     assert again.returncode == 1
     assert "already exists" in again.stderr
     assert count(tmp_path, Account) == 1
+    engine = make_engine(f"sqlite:///{tmp_path / 'cli.db'}")
+    try:
+        with make_sessionmaker(engine)() as session:
+            assert session.scalar(select(Account.email_verified)) is True  # no mail to confirm
+    finally:
+        engine.dispose()
 
 
 def test_create_admin_refuses_a_short_password(tmp_path: Path) -> None:

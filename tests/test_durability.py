@@ -75,7 +75,9 @@ def test_acknowledged_writes_survive_sigkill(tmp_path: Path, database_url: str) 
     base = f"http://127.0.0.1:{port}"
     server = start(database_url, port, tmp_path)
     http = httpx.Client(base_url=base, timeout=30)
-    topics, voters = open_consultation(http, "durable", topics=TOPICS, voters=VOTERS)
+    topics, voters = open_consultation(
+        http, "durable", topics=TOPICS, voters=VOTERS, database_url=database_url
+    )
     http.close()
     _, before = state(database_url)
 

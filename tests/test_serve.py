@@ -45,6 +45,7 @@ def test_serve_creates_the_admin_from_the_environment_and_prints_its_url(
         f"{base}/api/v1/me", headers={"Authorization": f"Bearer {token.json()['access_token']}"}
     )
     assert me.json()["is_admin"] is True
+    assert me.json()["email_verified"] is True
     process.terminate()
     output, _ = process.communicate(timeout=20)
     port = base.rsplit(":", 1)[1]

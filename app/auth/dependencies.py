@@ -16,6 +16,7 @@ from app.auth.models import Account
 from app.auth.scopes import DESCRIPTIONS, Grant, InsufficientScope, Scope
 from app.deps import SessionDep
 from app.errors import Forbidden, Unauthorized
+from app.mail.service import Mailer
 
 bearer = OAuth2PasswordBearer(
     tokenUrl="/api/v1/auth/token",
@@ -93,6 +94,23 @@ def full_powers(caller: CurrentCaller) -> Account:
 
 
 FullPowers = Annotated[Account, Depends(full_powers)]
+
+
+def client_address(request: Request) -> str:
+    """The client's address as uvicorn resolved it: behind a proxy listed in
+    FORWARDED_ALLOW_IPS, the one its X-Forwarded-For names."""
+    return request.client.host if request.client else "unknown"
+
+
+ClientAddress = Annotated[str, Depends(client_address)]
+
+
+def get_mailer(request: Request) -> Mailer:
+    mailer: Mailer = request.app.state.mailer
+    return mailer
+
+
+MailerDep = Annotated[Mailer, Depends(get_mailer)]
 
 
 def get_hasher(request: Request) -> PasswordHasher:

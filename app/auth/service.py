@@ -1,48 +1,84 @@
 import hmac
 import secrets
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import lru_cache
 
 from argon2 import PasswordHasher
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.audit import service as audit
-from app.auth import passwords
-from app.auth.models import AccessToken, Account, LoginFailure, SetupToken
+from app.auth import passwords, throttling
+from app.auth.models import RESET, VERIFY, AccessToken, Account, EmailToken, SetupToken
 from app.auth.schemas import AccountCreate, AccountPublic, AccountUpdate, AdminCreate, Me, SeatRef
 from app.auth.scopes import Grant
+from app.auth.throttling import SignInLimits
 from app.auth.tokens import new_token, token_hash
+from app.committee import service as committee
 from app.committee.models import Seat
 from app.consultations.models import Consultation
 from app.db import utcnow
-from app.errors import Conflict, Invalid, TooManyRequests
+from app.errors import Conflict, Invalid
+from app.mail.service import Mailer
 from app.vocabulary import StakeholderGroup
+
+VERIFY_LIFETIME = timedelta(hours=48)
+RESET_LIFETIME = timedelta(hours=1)
+BAD_TOKEN = "This link is unknown, already used or expired; ask for a new one."  # noqa: S105
 
 
 def get_by_email(session: Session, email: str) -> Account | None:
     return session.scalar(select(Account).where(Account.email == email.lower()))
 
 
+def check_password(password: str, email: str) -> None:
+    """The rule a schema cannot check alone: the password is not the email."""
+    if password.strip().casefold() == email.casefold():
+        raise Invalid("The password must not be your email address.", loc=("body", "password"))
+
+
 def create(
-    session: Session, *, data: AccountCreate | AdminCreate, hasher: PasswordHasher
+    session: Session,
+    *,
+    data: AccountCreate | AdminCreate,
+    hasher: PasswordHasher,
+    mailer: Mailer | None = None,
+    language: str = "en",
 ) -> Account:
-    """Registers a participant, or an administrator when `data` is an AdminCreate.
+    """Registers a participant, who is mailed a link to verify the email (`mailer` is needed
+    then), or an administrator when `data` is an AdminCreate: administrators are created by
+    the people who run the service, so their email counts as verified.
 
     Every administrator is made here, whichever way it comes (`consulta create-admin`, the
     environment at start, the first-run setup page), so what an administrator's account needs
     is settled in this one place."""
+    check_password(data.password, data.email)
     if get_by_email(session, data.email) is not None:
         raise Conflict("An account with this email already exists.")
+    invited: list[Seat] = []
     if isinstance(data, AdminCreate):
-        profile = {"stakeholder_group": StakeholderGroup.other.value, "is_admin": True}
+        profile = {
+            "stakeholder_group": StakeholderGroup.other.value,
+            "is_admin": True,
+            "email_verified": True,
+        }
     else:
+        if data.invitation is not None:
+            invited = committee.invitation_seats(session, data.invitation)
+            if not invited:
+                raise Invalid(
+                    "This invitation is unknown, already used or expired.",
+                    loc=("body", "invitation"),
+                )
+        proven = any(seat.invited_email == data.email for seat in invited)
         profile = {
             "stakeholder_group": data.stakeholder_group.value,
             "country": data.country,
             "organization": data.organization,
+            "language": data.language or language,
+            # An invitation link mailed to this very address proves it, as a verify link would.
+            "email_verified": proven,
         }
     account = Account(
         email=data.email.lower(),
@@ -62,19 +98,154 @@ def create(
         target_type="account",
         target_id=account.id,
     )
+    if account.is_admin:
+        return account
+    if account.email_verified:
+        committee.link_invitations(session, account)
+    else:
+        assert mailer is not None, "a participant's registration mails a verification link"
+        send_verification(session, account=account, mailer=mailer)
+    return account
+
+
+def _issue_email_token(
+    session: Session, *, account: Account, purpose: str, lifetime: timedelta
+) -> str:
+    """A new single-use token; the account's earlier ones for the same purpose stop working."""
+    session.execute(
+        delete(EmailToken).where(EmailToken.account_id == account.id, EmailToken.purpose == purpose)
+    )
+    token = new_token()
+    now = utcnow()
+    session.add(
+        EmailToken(
+            account_id=account.id,
+            purpose=purpose,
+            token_hash=token_hash(token),
+            created_at=now,
+            expires_at=now + lifetime,
+        )
+    )
+    return token
+
+
+def _use_email_token(session: Session, *, token: str, purpose: str) -> Account:
+    """The token's account. The token is deleted by the same statement that finds it, so two
+    requests with one token cannot both use it. Unknown, used, expired or for another purpose:
+    422."""
+    used = session.execute(
+        delete(EmailToken)
+        .where(EmailToken.token_hash == token_hash(token), EmailToken.purpose == purpose)
+        .returning(EmailToken.account_id, EmailToken.expires_at)
+    ).first()
+    if used is None or used.expires_at <= utcnow():
+        raise Invalid(BAD_TOKEN, loc=("body", "token"))
+    account = session.get(Account, used.account_id)
+    assert account is not None  # the token's foreign key cascades
+    return account
+
+
+def send_verification(session: Session, *, account: Account, mailer: Mailer) -> None:
+    if account.email_verified:
+        raise Conflict("Your email address is already verified.")
+    token = _issue_email_token(session, account=account, purpose=VERIFY, lifetime=VERIFY_LIFETIME)
+    mailer.queue(
+        session,
+        to=account.email,
+        lang=account.language,
+        template="verify",
+        name=account.display_name,
+        link=mailer.link("/verify", token=token),
+    )
+
+
+def _mark_verified(session: Session, account: Account) -> None:
+    if account.email_verified:
+        return
+    account.email_verified = True
+    session.execute(
+        delete(EmailToken).where(EmailToken.account_id == account.id, EmailToken.purpose == VERIFY)
+    )
+    audit.record(
+        session,
+        actor=account,
+        action="account.verify_email",
+        target_type="account",
+        target_id=account.id,
+    )
+    committee.link_invitations(session, account)
+
+
+def verify_email(session: Session, *, token: str) -> Account:
+    account = _use_email_token(session, token=token, purpose=VERIFY)
+    _mark_verified(session, account)
+    return account
+
+
+def request_password_reset(session: Session, *, email: str, mailer: Mailer) -> None:
+    """Mails a reset link when the account exists; says nothing either way."""
+    account = get_by_email(session, email)
+    if account is None:
+        return
+    token = _issue_email_token(session, account=account, purpose=RESET, lifetime=RESET_LIFETIME)
+    mailer.queue(
+        session,
+        to=account.email,
+        lang=account.language,
+        template="reset",
+        name=account.display_name,
+        link=mailer.link("/reset-password", token=token),
+    )
+
+
+def confirm_password_reset(
+    session: Session, *, token: str, password: str, hasher: PasswordHasher
+) -> Account:
+    """Sets the new password and revokes every token and web session of the account. The link
+    came to the account's address, so the address counts as verified too."""
+    owner = session.scalar(
+        select(Account.email)
+        .join(EmailToken, EmailToken.account_id == Account.id)
+        .where(EmailToken.token_hash == token_hash(token), EmailToken.purpose == RESET)
+    )
+    if owner is not None:  # a password refused leaves the link usable
+        check_password(password, owner)
+    account = _use_email_token(session, token=token, purpose=RESET)
+    account.password_hash = hasher.hash(password)
+    session.execute(delete(AccessToken).where(AccessToken.account_id == account.id))
+    audit.record(
+        session,
+        actor=account,
+        action="account.reset_password",
+        target_type="account",
+        target_id=account.id,
+    )
+    _mark_verified(session, account)
     return account
 
 
 def update(
-    session: Session, *, account: Account, data: AccountUpdate, hasher: PasswordHasher
+    session: Session,
+    *,
+    account: Account,
+    data: AccountUpdate,
+    hasher: PasswordHasher,
+    current_token: str | None,
 ) -> Account:
+    """A new password revokes every token and web session of the account but `current_token`
+    (the one presented)."""
     changes = data.model_dump(exclude_unset=True, exclude={"password", "current_password"})
     if data.password is not None:
         if data.current_password is None or not passwords.verify(
             hasher, account.password_hash, data.current_password
         ):
             raise Invalid("The current password is wrong.", loc=("body", "current_password"))
+        check_password(data.password, account.email)
         account.password_hash = hasher.hash(data.password)
+        others = delete(AccessToken).where(AccessToken.account_id == account.id)
+        if current_token is not None:
+            others = others.where(AccessToken.token_hash != token_hash(current_token))
+        session.execute(others)
     for field, value in changes.items():
         if value is None and field != "organization":
             raise Invalid(f"{field} cannot be null.", loc=("body", field))
@@ -91,44 +262,19 @@ def update(
     return account
 
 
-@dataclass(frozen=True)
-class Throttle:
-    max_failures: int
-    window: timedelta
+TOO_MANY_SIGNINS = "Too many failed sign-in attempts; try again later."
 
 
-def _throttle_keys(email: str, client: str) -> tuple[str, str]:
-    return f"account:{email.lower()}", f"client:{client}"
+def check_throttle(session: Session, *, email: str, client: str, limits: SignInLimits) -> None:
+    """429 while this account has too many failures from this address, or this address has too
+    many over all accounts. Failures from other addresses never count against a person."""
+    throttling.check(session, throttling.signin_pair(email, client), limits.pair, TOO_MANY_SIGNINS)
+    throttling.check(session, throttling.signin_address(client), limits.address, TOO_MANY_SIGNINS)
 
 
-def check_throttle(session: Session, *, email: str, client: str, throttle: Throttle) -> None:
-    """429 while the account or the client address has `max_failures` failures in the window.
-    The failures live in the database, so every worker process sees the same counts."""
-    now = utcnow()
-    since = now - throttle.window
-    for key in _throttle_keys(email, client):
-        failures = session.execute(
-            select(func.count(), func.min(LoginFailure.failed_at)).where(
-                LoginFailure.key == key, LoginFailure.failed_at > since
-            )
-        ).one()
-        count, oldest = failures
-        if count >= throttle.max_failures:
-            retry_after = max(1, int((oldest + throttle.window - now).total_seconds()) + 1)
-            raise TooManyRequests(
-                "Too many failed sign-in attempts; try again later.", retry_after=retry_after
-            )
-
-
-def record_failure(session: Session, *, email: str, client: str, throttle: Throttle) -> None:
-    now = utcnow()
-    keys = _throttle_keys(email, client)
-    session.execute(
-        delete(LoginFailure).where(
-            LoginFailure.key.in_(keys), LoginFailure.failed_at <= now - throttle.window
-        )
-    )
-    session.add_all(LoginFailure(key=key, failed_at=now) for key in keys)
+def record_failure(session: Session, *, email: str, client: str, limits: SignInLimits) -> None:
+    throttling.count(session, throttling.signin_pair(email, client), limits.pair)
+    throttling.count(session, throttling.signin_address(client), limits.address)
 
 
 @lru_cache(maxsize=4)
@@ -152,14 +298,16 @@ def authenticate(
 
 
 def issue_token(
-    session: Session, *, account: Account, lifetime: timedelta, email: str
+    session: Session, *, account: Account, lifetime: timedelta, client: str | None = None
 ) -> tuple[str, datetime]:
+    """A new access token; a sign-in from `client` clears that pair's failures."""
     token = new_token()
     expires_at = utcnow() + lifetime
     session.add(
         AccessToken(account_id=account.id, token_hash=token_hash(token), expires_at=expires_at)
     )
-    session.execute(delete(LoginFailure).where(LoginFailure.key == f"account:{email.lower()}"))
+    if client is not None:
+        throttling.clear(session, throttling.signin_pair(account.email, client))
     session.execute(
         delete(AccessToken).where(
             AccessToken.account_id == account.id, AccessToken.expires_at <= utcnow()

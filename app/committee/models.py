@@ -9,7 +9,8 @@ from app.vocabulary import COMMITTEE_GROUPS, sql_in
 
 class Seat(Base):
     """A program committee seat. Linked to an account it grants committee powers on this
-    consultation only; unlinked it is a record (as for past editions).
+    consultation only (while the account's email is verified); unlinked it is a record (as for
+    past editions) or a pending invitation.
 
     `seat_number` (1..seats_per_group, unique per group) lets the database refuse a seat past
     the limit even when two admins seat members at the same moment.
@@ -35,4 +36,9 @@ class Seat(Base):
     account_id: Mapped[int | None] = mapped_column(
         ForeignKey("accounts.id", ondelete="SET NULL"), index=True
     )
+    # A seat given by email to someone without a verified account: it links when that email
+    # is verified. The token of the mailed invitation link is kept only as its SHA-256.
+    invited_email: Mapped[str | None] = mapped_column(String(320), index=True)
+    invitation_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    invitation_expires_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

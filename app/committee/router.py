@@ -1,10 +1,12 @@
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Request, Response
 
+from app.auth.dependencies import MailerDep
 from app.committee import service
 from app.committee.schemas import CommitteePublic, MemberPublic, SeatCreate
 from app.consultations.dependencies import AdministeredConsultation, VisibleConsultation
 from app.deps import PathId, SessionDep
 from app.openapi import problems
+from app.web.i18n import request_language
 
 router = APIRouter(prefix="/consultations/{slug}/committee", tags=["committee"])
 
@@ -17,11 +19,24 @@ def read_committee(access: VisibleConsultation, session: SessionDep) -> Committe
 
 @router.post("", status_code=201, responses=problems(400, 401, 403, 404, 409, 413, 422))
 def seat_member(
-    data: SeatCreate, access: AdministeredConsultation, session: SessionDep
+    data: SeatCreate,
+    request: Request,
+    access: AdministeredConsultation,
+    session: SessionDep,
+    mailer: MailerDep,
 ) -> MemberPublic:
-    """Seat a member. With `email` the seat is linked to that account, which gains committee
-    powers on this consultation only; without it the seat is a record."""
-    member = service.seat(session, consultation=access.consultation, data=data, actor=access.actor)
+    """Seat a member. With `email`: linked at once to the account with that verified email,
+    which gains committee powers on this consultation only; otherwise `invited: true`, an
+    invitation is mailed, and the seat links when that email registers and is verified.
+    Without `email` the seat is a record."""
+    member = service.seat(
+        session,
+        consultation=access.consultation,
+        data=data,
+        actor=access.actor,
+        mailer=mailer,
+        language=request_language(request),
+    )
     return service.member_public(member)
 
 

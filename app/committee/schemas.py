@@ -1,5 +1,6 @@
-from pydantic import BaseModel, ConfigDict, EmailStr, field_validator
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator
 
+from app.auth.schemas import Language
 from app.text import Name, Organization
 from app.vocabulary import COMMITTEE_GROUPS, CountryCode, StakeholderGroup
 
@@ -15,7 +16,14 @@ class SeatCreate(BaseModel):
     stakeholder_group: StakeholderGroup
     organization: Organization | None = None
     country: CountryCode | None = None
-    email: EmailStr | None = None
+    email: EmailStr | None = Field(
+        default=None,
+        description="Links the seat to the account with this verified email; otherwise the "
+        "address is invited by mail and the seat links once it registers and verifies",
+    )
+    language: Language | None = Field(
+        default=None, description="The invitation mail's language (default: the request's)"
+    )
 
     @field_validator("stakeholder_group")
     @classmethod
@@ -34,6 +42,9 @@ class MemberPublic(BaseModel):
     country: str | None
     stakeholder_group: StakeholderGroup
     linked: bool
+    invited: bool = Field(
+        description="An invitation was mailed; the seat links when that email is verified"
+    )
 
 
 class GroupSeats(BaseModel):

@@ -1,14 +1,21 @@
-from sqlalchemy import select
+from datetime import timedelta
+
+from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.audit import service as audit
 from app.auth.models import Account
+from app.auth.tokens import new_token, token_hash
 from app.committee.models import Seat
 from app.committee.schemas import CommitteePublic, GroupSeats, MemberPublic, SeatCreate
 from app.consultations.models import Consultation
+from app.db import utcnow
 from app.errors import Conflict, Invalid, NotFound
+from app.mail.service import Mailer
 from app.vocabulary import COMMITTEE_GROUPS
+
+INVITATION_LIFETIME = timedelta(days=14)
 
 
 def seats(session: Session, consultation: Consultation) -> list[Seat]:
@@ -31,8 +38,18 @@ def committee(session: Session, consultation: Consultation) -> CommitteePublic:
     return CommitteePublic(seats_per_group=consultation.seats_per_group, groups=groups)
 
 
-def seat(session: Session, *, consultation: Consultation, data: SeatCreate, actor: Account) -> Seat:
-    """Seats a member in the first free seat of the group; 409 when the group is full."""
+def seat(
+    session: Session,
+    *,
+    consultation: Consultation,
+    data: SeatCreate,
+    actor: Account,
+    mailer: Mailer,
+    language: str,
+) -> Seat:
+    """Seats a member in the first free seat of the group; 409 when the group is full. With an
+    email: linked at once to the verified account that has it, or else an invitation is mailed
+    (in `data.language` or else `language`) and the seat links when that email is verified."""
     if data.stakeholder_group not in COMMITTEE_GROUPS:
         groups = ", ".join(g.value for g in COMMITTEE_GROUPS)
         raise Invalid(
@@ -40,17 +57,23 @@ def seat(session: Session, *, consultation: Consultation, data: SeatCreate, acto
             loc=("body", "stakeholder_group"),
         )
     account_id = None
+    invited_email = None
     if data.email is not None:
-        account = session.scalar(select(Account).where(Account.email == data.email.lower()))
-        if account is None:
-            raise Invalid("No account with this email.", loc=("body", "email"))
-        account_id = account.id
+        email = data.email.lower()
+        account = session.scalar(select(Account).where(Account.email == email))
+        if account is not None and account.email_verified:
+            account_id = account.id
+        else:
+            invited_email = email
         if session.scalar(
-            select(Seat.id).where(
-                Seat.consultation_id == consultation.id, Seat.account_id == account_id
+            select(Seat.id)
+            .outerjoin(Account, Account.id == Seat.account_id)
+            .where(
+                Seat.consultation_id == consultation.id,
+                or_(Account.email == email, Seat.invited_email == email),
             )
         ):
-            raise Conflict("This account already holds a seat on this committee.")
+            raise Conflict("This person already holds or is invited to a seat on this committee.")
     taken = set(
         session.scalars(
             select(Seat.seat_number).where(
@@ -73,7 +96,13 @@ def seat(session: Session, *, consultation: Consultation, data: SeatCreate, acto
         organization=data.organization,
         country=data.country,
         account_id=account_id,
+        invited_email=invited_email,
     )
+    invitation = None
+    if invited_email is not None:
+        invitation = new_token()
+        member.invitation_hash = token_hash(invitation)
+        member.invitation_expires_at = utcnow() + INVITATION_LIFETIME
     try:
         with session.begin_nested():
             session.add(member)
@@ -86,9 +115,81 @@ def seat(session: Session, *, consultation: Consultation, data: SeatCreate, acto
         target_type="seat",
         target_id=member.id,
         consultation_id=consultation.id,
-        detail={"name": member.name, "stakeholder_group": member.stakeholder_group},
+        detail={
+            "name": member.name,
+            "stakeholder_group": member.stakeholder_group,
+            "invited": invitation is not None,
+        },
     )
+    if invitation is not None and invited_email is not None:
+        mailer.queue(
+            session,
+            to=invited_email,
+            lang=data.language or language,
+            template="invitation",
+            name=member.name,
+            consultation=consultation.title,
+            link=mailer.link("/register", invitation=invitation),
+        )
     return member
+
+
+def invitation_seats(session: Session, token: str) -> list[Seat]:
+    """The seats a live invitation token was mailed for (at most one)."""
+    return list(
+        session.scalars(
+            select(Seat).where(
+                Seat.invitation_hash == token_hash(token),
+                Seat.invitation_expires_at > utcnow(),
+            )
+        )
+    )
+
+
+def invitation_email(session: Session, token: str) -> tuple[str, str] | None:
+    """The invited address and the consultation's title, for the registration page."""
+    row = session.execute(
+        select(Seat.invited_email, Consultation.title)
+        .join(Consultation, Consultation.id == Seat.consultation_id)
+        .where(
+            Seat.invitation_hash == token_hash(token),
+            Seat.invitation_expires_at > utcnow(),
+            Seat.invited_email.is_not(None),
+        )
+    ).first()
+    return None if row is None or row.invited_email is None else (row.invited_email, row.title)
+
+
+def link_invitations(session: Session, account: Account) -> list[Seat]:
+    """Links the seats awaiting this (now verified) email to the account. A seat on a committee
+    where the account already sits stays a record."""
+    pending = list(
+        session.scalars(
+            select(Seat).where(Seat.invited_email == account.email, Seat.account_id.is_(None))
+        )
+    )
+    seated = set(session.scalars(select(Seat.consultation_id).where(Seat.account_id == account.id)))
+    linked = []
+    for member in pending:
+        member.invited_email = None
+        member.invitation_hash = None
+        member.invitation_expires_at = None
+        if member.consultation_id in seated:
+            continue
+        member.account_id = account.id
+        seated.add(member.consultation_id)
+        linked.append(member)
+        audit.record(
+            session,
+            actor=account,
+            action="committee.link",
+            target_type="seat",
+            target_id=member.id,
+            consultation_id=member.consultation_id,
+            detail={"name": member.name, "stakeholder_group": member.stakeholder_group},
+        )
+    session.flush()
+    return linked
 
 
 def unseat(session: Session, *, consultation: Consultation, member_id: int, actor: Account) -> None:
@@ -115,4 +216,5 @@ def member_public(member: Seat) -> MemberPublic:
         country=member.country,
         stakeholder_group=member.stakeholder_group,
         linked=member.account_id is not None,
+        invited=member.invited_email is not None,
     )

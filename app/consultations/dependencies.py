@@ -36,7 +36,7 @@ class Access:
     def seated(self) -> bool:
         """Looked up only when a rule needs it, so hot paths skip the query."""
         return self.account is not None and service.is_committee_member(
-            self.session, consultation_id=self.consultation.id, account_id=self.account.id
+            self.session, consultation_id=self.consultation.id, account=self.account
         )
 
     @property

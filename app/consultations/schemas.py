@@ -69,6 +69,10 @@ class Rules(BaseModel):
     agenda_size: int = Field(default=6, ge=1, le=1000)
     seats_per_group: int = Field(default=3, ge=1, le=100)
     live_results: bool = False
+    require_verified_email: bool = Field(
+        default=True,
+        description="Ballot writes and proposals need a verified email address",
+    )
 
     # Field validators (they run even when other fields are invalid, so that one answer
     # reports every error); the model validator is the last word on the whole scale.
@@ -178,6 +182,7 @@ class ConsultationUpdate(BaseModel):
     agenda_size: int | None = Field(default=None, ge=1, le=1000)
     seats_per_group: int | None = Field(default=None, ge=1, le=100)
     live_results: bool | None = None
+    require_verified_email: bool | None = None
 
 
 RULE_FIELDS = frozenset(Rules.model_fields)
@@ -227,6 +232,7 @@ class ConsultationPublic(BaseModel):
     seats_per_group: int
     live_results: bool
     closes_at: datetime | None
+    require_verified_email: bool
     created_at: datetime
     counts: Counts
 

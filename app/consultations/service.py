@@ -34,10 +34,14 @@ def get_by_slug(session: Session, slug: str) -> Consultation | None:
     return session.scalar(select(Consultation).where(Consultation.slug == slug))
 
 
-def is_committee_member(session: Session, *, consultation_id: int, account_id: int) -> bool:
+def is_committee_member(session: Session, *, consultation_id: int, account: Account) -> bool:
+    """Seated on this consultation's committee, with a verified email: an unverified account
+    holds no committee powers."""
+    if not account.email_verified:
+        return False
     seat = session.scalar(
         select(Seat.id).where(
-            Seat.consultation_id == consultation_id, Seat.account_id == account_id
+            Seat.consultation_id == consultation_id, Seat.account_id == account.id
         )
     )
     return seat is not None
@@ -49,7 +53,7 @@ def _visible_to(account: Account | None, grant: Grant) -> ColumnElement[bool]:
         return public
     if account.is_admin and grant.allows(Scope.admin):
         return Consultation.id.is_not(None)
-    if not grant.allows(Scope.committee):
+    if not grant.allows(Scope.committee) or not account.email_verified:
         return public
     seated = select(Seat.consultation_id).where(Seat.account_id == account.id)
     return or_(public, Consultation.id.in_(seated))

@@ -78,6 +78,10 @@ FLASHES: dict[str, str] = {
     "closed": N_("The consultation is closed: ratings have stopped and the results are public."),
     "reopened": N_("The consultation is open again: participants can rate the topics."),
     "seated": N_("The member is seated on the program committee."),
+    "invited": N_(
+        "The seat is taken and an invitation was mailed: it links to the account once that "
+        "address registers and confirms it."
+    ),
     "unseated": N_("The member is unseated."),
     "session-added": N_("The session is added. Complete it below."),
     "session-deleted": N_("The session is deleted."),

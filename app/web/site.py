@@ -14,6 +14,7 @@ from app.web.pages import (
     committee,
     consultation,
     home,
+    identity,
     manage,
     results,
     seats,
@@ -32,6 +33,7 @@ def install_pages(app: FastAPI) -> None:
         environment(lang)
     for module in (
         home,
+        identity,
         accounts,
         setup,
         manage,

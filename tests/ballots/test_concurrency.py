@@ -23,7 +23,9 @@ def test_concurrent_ballot_writes_lose_and_duplicate_nothing(
 ) -> None:
     with served(tmp_path, database_url, workers=2, env=CHEAP_HASHING | ADMIN_ENV) as (base, _):
         http = httpx.Client(base_url=base, timeout=30)
-        topics, voters = open_consultation(http, "race", topics=TOPICS, voters=VOTERS)
+        topics, voters = open_consultation(
+            http, "race", topics=TOPICS, voters=VOTERS, database_url=database_url
+        )
 
         acked: dict[tuple[int, int], set[int]] = defaultdict(set)
         statuses: list[int] = []

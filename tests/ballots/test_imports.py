@@ -83,6 +83,20 @@ async def test_accounts_are_found_by_email_and_keep_their_ballot_key(
     assert [(r["score"]) for r in ballot["ratings"]] == [3]
 
 
+async def test_ratings_collected_on_paper_are_imported_for_an_unverified_account(
+    client: httpx.AsyncClient, app: FastAPI, opened: str
+) -> None:
+    """Verification gates what a person does online; a bulk import is the secretariat's."""
+    voter = await register(client, "paper2@example.org", verified=False)
+    report = run_import(app, opened, "email,topic,score\npaper2@example.org,Access,4\n")
+    assert report.ok
+    assert report.rows == 1
+    ballot = (
+        await client.get(f"{API}/consultations/{opened}/ballot", headers=voter.headers)
+    ).json()
+    assert [r["score"] for r in ballot["ratings"]] == [4]
+
+
 async def test_one_bad_row_refuses_the_file_and_every_bad_row_is_reported(
     app: FastAPI, opened: str
 ) -> None:

@@ -28,6 +28,7 @@ from app.db import transaction
 from app.main import create_app
 from tests.actors import API, PASSWORD
 from tests.databases import Databases, settings_for
+from tests.mail import latest_token
 
 ROLES = ("admin", "committee", "participant")
 SEEDED = "lacigf-2017"
@@ -39,6 +40,7 @@ class SyncClient:
 
     def __init__(self, app: FastAPI, portal: BlockingPortal) -> None:
         self.portal = portal
+        self.app = app
         transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
         self.client = httpx.AsyncClient(transport=transport, base_url="http://consulta.test")
 
@@ -80,9 +82,7 @@ class World:
             account = session.scalars(
                 select(Account).where(Account.email == self.emails[role])
             ).one()
-            token, _ = accounts.issue_token(
-                session, account=account, lifetime=timedelta(hours=1), email=account.email
-            )
+            token, _ = accounts.issue_token(session, account=account, lifetime=timedelta(hours=1))
         return token
 
     def call(self, method: str, path: str, role: str = "admin", **kwargs: Any) -> Any:
@@ -111,6 +111,9 @@ def _register(client: SyncClient, prefix: str, group: str) -> tuple[str, str]:
         },
     )
     assert response.status_code == 201, response.text
+    token = latest_token(client.app.state.sessions, email, "/verify")
+    verified = client.post(f"{API}/accounts/verify", json={"token": token})
+    assert verified.status_code == 200, verified.text
     return email, _login(client, email)
 
 

@@ -1,5 +1,5 @@
-"""Register, sign in, sign out and choose the language: the API's own services and schemas,
-with a cookie instead of a bearer header."""
+"""Register (with a committee invitation too), sign in, sign out and choose the language: the
+API's own services and schemas, with a cookie instead of a bearer header."""
 
 from datetime import timedelta
 
@@ -8,12 +8,15 @@ from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from app.auth import service as accounts
-from app.auth.dependencies import Hasher
+from app.auth import throttling
+from app.auth.dependencies import ClientAddress, Hasher, MailerDep
 from app.auth.models import Account
 from app.auth.schemas import AccountCreate
+from app.auth.throttling import TOO_MANY_REQUESTS, account_requests, sign_in_limits
+from app.committee import service as committee
 from app.config import Settings
 from app.deps import SessionDep, SettingsDep
-from app.errors import Conflict, TooManyRequests
+from app.errors import Conflict, Invalid, TooManyRequests
 from app.vocabulary import StakeholderGroup
 from app.web.forms import FieldErrors, Message
 from app.web.i18n import LANG_COOKIE, LANGUAGES, N_
@@ -34,36 +37,55 @@ REGISTER_FIELDS = ("email", "display_name", "stakeholder_group", "country", "org
 ONE_YEAR = 365 * 24 * 3600
 
 
-def _client(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
-
-
-def _start_session(viewer: Viewer, session: Session, settings: Settings, account: Account) -> None:
+def _start_session(
+    viewer: Viewer, session: Session, settings: Settings, account: Account, client: str
+) -> None:
     lifetime = timedelta(minutes=settings.token_lifetime_minutes)
-    token, _ = accounts.issue_token(
-        session, account=account, lifetime=lifetime, email=account.email
-    )
+    token, _ = accounts.issue_token(session, account=account, lifetime=lifetime, client=client)
     sign_in(viewer, token, int(lifetime.total_seconds()))
 
 
 def _register_form(
-    viewer: Viewer, *, values: dict[str, str], errors: FieldErrors, next_url: str, status: int
+    viewer: Viewer,
+    session: Session,
+    *,
+    values: dict[str, str],
+    errors: FieldErrors,
+    next_url: str,
+    status: int,
+    invitation: str = "",
+    headers: dict[str, str] | None = None,
 ) -> Response:
+    invited = committee.invitation_email(session, invitation) if invitation else None
+    if invited is not None:
+        values = {"email": invited[0]} | values
     return render(
         viewer,
         "register.html",
         status=status,
+        headers=headers,
         values=values,
         errors=errors,
         next_url=next_url,
         groups=[g.value for g in StakeholderGroup],
+        invitation=invitation if invited else "",
+        invited_to=invited[1] if invited else None,
+        invitation_unknown=bool(invitation) and invited is None,
     )
 
 
 @router.get("/register")
-def register_page(viewer: CurrentViewer, next: str = "/") -> Response:
+def register_page(
+    viewer: CurrentViewer, session: SessionDep, next: str = "/", invitation: str = ""
+) -> Response:
     return _register_form(
-        viewer, values={}, errors=FieldErrors(), next_url=local_path(next), status=200
+        viewer,
+        session,
+        values={},
+        errors=FieldErrors(),
+        next_url=local_path(next),
+        status=200,
+        invitation=invitation[:200],
     )
 
 
@@ -74,23 +96,54 @@ def register(
     session: SessionDep,
     settings: SettingsDep,
     hasher: Hasher,
+    mailer: MailerDep,
+    client: ClientAddress,
 ) -> Response:
     values = {name: text(form, name) for name in REGISTER_FIELDS}
     next_url = local_path(text(form, "next"))
+    invitation = text(form, "invitation")[:200]
     password = form.get("password")
     data = values | {"password": password if isinstance(password, str) else ""}
     if not data["organization"]:
         data.pop("organization")
+    if invitation:
+        data["invitation"] = invitation
+    status = 422
+    headers = None
     try:
-        account = accounts.create(session, data=AccountCreate.model_validate(data), hasher=hasher)
+        throttling.check_and_count(
+            session, f"register:{client}", account_requests(settings), TOO_MANY_REQUESTS
+        )
+        with session.begin_nested():  # a refusal undoes everything but the counted attempt
+            account = accounts.create(
+                session,
+                data=AccountCreate.model_validate(data),
+                hasher=hasher,
+                mailer=mailer,
+                language=viewer.lang,
+            )
+    except TooManyRequests as exc:
+        errors = FieldErrors({"form": [Message(N_("Too many requests; try again later."))]})
+        status, headers = 429, exc.headers
     except ValidationError as exc:
         errors = FieldErrors.from_validation(exc)
     except Conflict:
         errors = FieldErrors({"email": [Message(N_("An account with this email already exists."))]})
+    except Invalid as exc:
+        errors = FieldErrors.from_invalid(exc, fallback="form")
     else:
-        _start_session(viewer, session, settings, account)
+        _start_session(viewer, session, settings, account, client)
         return redirect(viewer, next_url)
-    return _register_form(viewer, values=values, errors=errors, next_url=next_url, status=422)
+    return _register_form(
+        viewer,
+        session,
+        values=values,
+        errors=errors,
+        next_url=next_url,
+        status=status,
+        invitation=invitation,
+        headers=headers,
+    )
 
 
 def _login_form(
@@ -101,6 +154,7 @@ def _login_form(
     next_url: str,
     status: int,
     headers: dict[str, str] | None = None,
+    reset: bool = False,
 ) -> Response:
     return render(
         viewer,
@@ -110,24 +164,25 @@ def _login_form(
         email=email,
         errors=errors,
         next_url=next_url,
+        reset=reset,
     )
 
 
 @router.get("/login")
-def login_page(viewer: CurrentViewer, next: str = "/") -> Response:
+def login_page(viewer: CurrentViewer, next: str = "/", reset: bool = False) -> Response:
     return _login_form(
-        viewer, email="", errors=FieldErrors(), next_url=local_path(next), status=200
+        viewer, email="", errors=FieldErrors(), next_url=local_path(next), status=200, reset=reset
     )
 
 
 @router.post("/login")
 def login(
-    request: Request,
     viewer: CurrentViewer,
     form: CheckedForm,
     session: SessionDep,
     settings: SettingsDep,
     hasher: Hasher,
+    client: ClientAddress,
 ) -> Response:
     email = text(form, "email")
     password = form.get("password")
@@ -139,12 +194,9 @@ def login(
         errors.add("password", Message(N_("This field is required.")))
     if errors or not isinstance(password, str):
         return _login_form(viewer, email=email, errors=errors, next_url=next_url, status=422)
-    client = _client(request)
-    throttle = accounts.Throttle(
-        settings.login_max_failures, timedelta(seconds=settings.login_window_seconds)
-    )
+    limits = sign_in_limits(settings)
     try:
-        accounts.check_throttle(session, email=email, client=client, throttle=throttle)
+        accounts.check_throttle(session, email=email, client=client, limits=limits)
     except TooManyRequests as exc:
         errors.add("form", Message(N_("Too many failed sign-in attempts; try again later.")))
         return _login_form(
@@ -153,10 +205,10 @@ def login(
     account = accounts.authenticate(session, email=email, password=password, hasher=hasher)
     if account is None:
         # Returned, not raised, so that the failure is committed and counts for throttling.
-        accounts.record_failure(session, email=email, client=client, throttle=throttle)
+        accounts.record_failure(session, email=email, client=client, limits=limits)
         errors.add("form", Message(N_("Wrong email or password.")))
         return _login_form(viewer, email=email, errors=errors, next_url=next_url, status=401)
-    _start_session(viewer, session, settings, account)
+    _start_session(viewer, session, settings, account, client)
     return redirect(viewer, next_url)
 
 

@@ -5,6 +5,7 @@ from fastapi import Response
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
+from app.auth.dependencies import MailerDep
 from app.committee import service as committee
 from app.committee.schemas import SeatCreate
 from app.consultations.dependencies import Access
@@ -50,14 +51,23 @@ def seats_page(slug: str, viewer: CurrentViewer, session: SessionDep) -> Respons
 
 @router.post("/c/{slug}/seats")
 def seat_member(
-    slug: str, viewer: CurrentViewer, form: CheckedForm, session: SessionDep
+    slug: str, viewer: CurrentViewer, form: CheckedForm, session: SessionDep, mailer: MailerDep
 ) -> Response:
     access = administered_for(session, slug, viewer)
     values = {name: text(form, name) for name in FIELDS}
     errors = FieldErrors()
+    invited = False
     try:
         data = SeatCreate.model_validate({k: v for k, v in values.items() if v})
-        committee.seat(session, consultation=access.consultation, data=data, actor=access.actor)
+        seat = committee.seat(
+            session,
+            consultation=access.consultation,
+            data=data,
+            actor=access.actor,
+            mailer=mailer,
+            language=viewer.lang,
+        )
+        invited = seat.invited_email is not None
     except ValidationError as exc:
         errors = FieldErrors.from_validation(exc)
     except Invalid as exc:
@@ -66,7 +76,7 @@ def seat_member(
         errors.add("form", Message(exc.detail))
     if errors:
         return _page(viewer, session, access, values=values, errors=errors, status=422)
-    return redirect(viewer, f"/c/{slug}/seats", flash="seated")
+    return redirect(viewer, f"/c/{slug}/seats", flash="invited" if invited else "seated")
 
 
 @router.post("/c/{slug}/seats/{member_id}/unseat")

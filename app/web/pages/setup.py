@@ -5,7 +5,7 @@ from fastapi import Response
 from pydantic import ValidationError
 
 from app.auth import service as accounts
-from app.auth.dependencies import Hasher
+from app.auth.dependencies import ClientAddress, Hasher
 from app.auth.schemas import AdminCreate
 from app.deps import SessionDep, SettingsDep
 from app.errors import Conflict, Invalid
@@ -51,6 +51,7 @@ def create_first_admin(
     session: SessionDep,
     settings: SettingsDep,
     hasher: Hasher,
+    client: ClientAddress,
 ) -> Response:
     token = text(form, "token")
     if not accounts.setup_token_valid(session, token):
@@ -73,5 +74,5 @@ def create_first_admin(
         errors.add("email", Message(N_("An account with this email already exists.")))
     if errors:
         return _form(viewer, token=token, values=values, errors=errors, status=422)
-    _start_session(viewer, session, settings, admin)
+    _start_session(viewer, session, settings, admin, client)
     return redirect(viewer, "/consultations/new", flash="admin-created")

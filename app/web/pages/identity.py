@@ -1,0 +1,175 @@
+"""The pages of the mailed links: confirm an email address (and resend the link), and reset
+a forgotten password. A link's GET only shows a form: mail scanners that open links must not
+use a single-use token; the person's POST (with the CSRF token) does."""
+
+from fastapi import Response
+from pydantic import ValidationError
+
+from app.auth import service as accounts
+from app.auth import throttling
+from app.auth.dependencies import ClientAddress, Hasher, MailerDep
+from app.auth.schemas import PasswordResetConfirm, PasswordResetRequest
+from app.deps import SessionDep, SettingsDep
+from app.errors import Conflict, Invalid, TooManyRequests, Unauthorized
+from app.web.forms import FieldErrors, Message
+from app.web.i18n import N_
+from app.web.pages.common import page_router
+from app.web.rendering import local_path, redirect, render
+from app.web.visitors import CheckedForm, CurrentViewer, Viewer, sign_out, text
+
+router = page_router()
+BAD_LINK = N_("This link is unknown, already used or expired.")
+TOO_MANY = N_("Too many requests; try again later.")
+
+
+def _verify_page(
+    viewer: Viewer,
+    *,
+    token: str = "",
+    state: str = "confirm",
+    errors: FieldErrors | None = None,
+    status: int = 200,
+    headers: dict[str, str] | None = None,
+) -> Response:
+    return render(
+        viewer,
+        "verify.html",
+        status=status,
+        headers=headers,
+        token=token,
+        state=state,
+        errors=errors or FieldErrors(),
+    )
+
+
+@router.get("/verify")
+def verify_page(
+    viewer: CurrentViewer, token: str = "", done: bool = False, sent: bool = False
+) -> Response:
+    state = "done" if done else "sent" if sent else "confirm"
+    return _verify_page(viewer, token=token[:200], state=state)
+
+
+@router.post("/verify")
+def verify(viewer: CurrentViewer, form: CheckedForm, session: SessionDep) -> Response:
+    try:
+        accounts.verify_email(session, token=text(form, "token")[:200])
+    except Invalid:
+        errors = FieldErrors({"form": [Message(BAD_LINK)]})
+        return _verify_page(viewer, state="invalid", errors=errors, status=422)
+    return redirect(viewer, "/verify?done=1")
+
+
+@router.post("/verify/resend")
+def resend(
+    viewer: CurrentViewer,
+    _: CheckedForm,
+    session: SessionDep,
+    settings: SettingsDep,
+    mailer: MailerDep,
+    client: ClientAddress,
+) -> Response:
+    if viewer.account is None:
+        raise Unauthorized()
+    try:
+        throttling.check_and_count(
+            session, f"resend:{client}", throttling.account_requests(settings), TOO_MANY
+        )
+        accounts.send_verification(session, account=viewer.account, mailer=mailer)
+    except TooManyRequests as exc:
+        errors = FieldErrors({"form": [Message(TOO_MANY)]})
+        return _verify_page(viewer, state="sent", errors=errors, status=429, headers=exc.headers)
+    except Conflict:
+        return redirect(viewer, "/verify?done=1")
+    return redirect(viewer, "/verify?sent=1")
+
+
+def _forgot_page(
+    viewer: Viewer,
+    *,
+    email: str = "",
+    sent: bool = False,
+    errors: FieldErrors | None = None,
+    status: int = 200,
+    headers: dict[str, str] | None = None,
+) -> Response:
+    return render(
+        viewer,
+        "forgot_password.html",
+        status=status,
+        headers=headers,
+        email=email,
+        sent=sent,
+        errors=errors or FieldErrors(),
+    )
+
+
+@router.get("/forgot-password")
+def forgot_password_page(viewer: CurrentViewer, sent: bool = False) -> Response:
+    return _forgot_page(viewer, sent=sent)
+
+
+@router.post("/forgot-password")
+def forgot_password(
+    viewer: CurrentViewer,
+    form: CheckedForm,
+    session: SessionDep,
+    settings: SettingsDep,
+    mailer: MailerDep,
+    client: ClientAddress,
+) -> Response:
+    email = text(form, "email")
+    try:
+        data = PasswordResetRequest.model_validate({"email": email})
+    except ValidationError as exc:
+        return _forgot_page(
+            viewer, email=email, errors=FieldErrors.from_validation(exc), status=422
+        )
+    try:
+        throttling.check_and_count(
+            session, f"reset:{client}", throttling.account_requests(settings), TOO_MANY
+        )
+    except TooManyRequests as exc:
+        errors = FieldErrors({"form": [Message(TOO_MANY)]})
+        return _forgot_page(viewer, email=email, errors=errors, status=429, headers=exc.headers)
+    accounts.request_password_reset(session, email=data.email, mailer=mailer)
+    return redirect(viewer, "/forgot-password?sent=1")
+
+
+def _reset_page(
+    viewer: Viewer, *, token: str, errors: FieldErrors | None = None, status: int = 200
+) -> Response:
+    return render(
+        viewer, "reset_password.html", status=status, token=token, errors=errors or FieldErrors()
+    )
+
+
+@router.get("/reset-password")
+def reset_password_page(viewer: CurrentViewer, token: str = "") -> Response:
+    return _reset_page(viewer, token=token[:200])
+
+
+@router.post("/reset-password")
+def reset_password(
+    viewer: CurrentViewer, form: CheckedForm, session: SessionDep, hasher: Hasher
+) -> Response:
+    token = text(form, "token")[:200]
+    password = form.get("password")
+    try:
+        data = PasswordResetConfirm.model_validate(
+            {"token": token, "password": password if isinstance(password, str) else ""}
+        )
+        accounts.confirm_password_reset(
+            session, token=data.token, password=data.password, hasher=hasher
+        )
+    except ValidationError as exc:
+        return _reset_page(viewer, token=token, errors=FieldErrors.from_validation(exc), status=422)
+    except Invalid as exc:
+        bad_token = any(e.get("loc") == ["body", "token"] for e in exc.extensions["errors"])
+        if bad_token:
+            errors = FieldErrors({"form": [Message(BAD_LINK)]})
+        else:
+            errors = FieldErrors.from_invalid(exc, fallback="password")
+        return _reset_page(viewer, token=token, errors=errors, status=422)
+    sign_out(viewer)  # every session of the account was revoked, this browser's too
+    return redirect(viewer, local_path("/login?reset=1"))
