@@ -62,6 +62,15 @@ def bound_time(dialect: Dialect) -> Callable[[datetime], Any]:
     return process
 
 
+@lru_cache(maxsize=4)
+def read_time(dialect: Dialect) -> Callable[[Any], datetime | None]:
+    """A timestamp column's value as the driver returns it, made an aware UTC datetime as the
+    ORM would (SQLite returns text)."""
+    process = UTCDateTime().dialect_impl(dialect).result_processor(dialect, None)
+    assert process is not None
+    return process
+
+
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
     type_annotation_map: ClassVar[dict[Any, Any]] = {datetime: UTCDateTime()}

@@ -55,6 +55,9 @@ def served(
     chosen = {
         "CONSULTA_DATABASE_URL": database_url,
         "CONSULTA_SECRET_KEY": "a-test-secret-for-served-processes",
+        # Nobody reads the process's output while it runs: an access-log line per request
+        # would fill the pipe, and a full pipe blocks the server.
+        "CONSULTA_LOG_LEVEL": "WARNING",
         "CONSULTA_PUBLIC_URL": base,
         **(env or {}),
     }

@@ -1,14 +1,19 @@
 """What a ballot write needs, as one pure rule. The grouped writer (app.ballots.writer), the
 general path (app.ballots.service) and the import (app.ballots.imports) all ask `refusal`, so
-a new rule is one change here, and the paths cannot disagree on what they refuse."""
+a new rule is one change here, and the paths cannot disagree on what they refuse.
+
+Online, a consultation takes ratings while it is open and before its `closes_at`, from
+accounts whose email is verified where it requires that; an import (ratings collected
+elsewhere, by the secretariat) also once it is closed, whoever cast them."""
 
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 
 from app.consultations import lifecycle
-from app.errors import Conflict, DomainError, Invalid, NotFound
+from app.errors import Conflict, DomainError, EmailNotVerified, Invalid, NotFound
 from app.vocabulary import ConsultationState
 
 
@@ -44,17 +49,29 @@ class Channel(StrEnum):
 
 @dataclass(frozen=True)
 class Facts:
-    """What the rule needs to know of the consultation."""
+    """What the rule needs to know of the consultation, and of who writes (online)."""
 
     state: ConsultationState
     scale_min: int
     scale_max: int
     topics: frozenset[int]
+    closes_at: datetime | None = None
+    require_verified_email: bool = False
+    email_verified: bool = True
 
 
-def refusal(facts: Facts, ballot: Ballot, channel: Channel = Channel.online) -> DomainError | None:
-    """Why this write cannot be stored, as the error its caller gets; None when it can."""
+def refusal(
+    facts: Facts,
+    ballot: Ballot,
+    channel: Channel = Channel.online,
+    *,
+    now: datetime | None = None,
+) -> DomainError | None:
+    """Why this write cannot be stored, as the error its caller gets; None when it can. `now`
+    is when the write happens (needed online, for the deadline)."""
     refused = not_accepting(facts, channel)
+    if refused is None and channel is Channel.online:
+        refused = past_deadline(facts, now) or unverified(facts)
     if refused is not None:
         return refused
     match ballot:
@@ -101,6 +118,23 @@ def not_accepting(facts: Facts, channel: Channel) -> DomainError | None:
             f"{facts.state}."
         )
     return Conflict(detail, state=facts.state.value)
+
+
+def past_deadline(facts: Facts, now: datetime | None) -> DomainError | None:
+    if facts.closes_at is None:
+        return None
+    if now is None:
+        raise ValueError("an online write needs the time it happens, for the deadline")
+    if now < facts.closes_at:
+        return None
+    closed = facts.closes_at.strftime("%Y-%m-%d %H:%M UTC")
+    return Conflict(f"Ratings were accepted until {closed}.", closes_at=facts.closes_at.isoformat())
+
+
+def unverified(facts: Facts) -> DomainError | None:
+    if facts.require_verified_email and not facts.email_verified:
+        return EmailNotVerified()
+    return None
 
 
 def off_scale(facts: Facts, score: int, loc: tuple[str | int, ...]) -> DomainError | None:

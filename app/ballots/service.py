@@ -31,9 +31,12 @@ def ballot_key(secret: str, *, consultation_id: int, account_id: int) -> str:
     return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()[:32]
 
 
-def facts(session: Session, consultation: Consultation) -> rules.Facts:
-    """What the ballot rule needs to know, read under the consultation's shared lock, so that
-    a close waits for this write (app.consultations.service.lock)."""
+def facts(
+    session: Session, consultation: Consultation, account: Account | None = None
+) -> rules.Facts:
+    """What the ballot rule needs to know (of the consultation, and of the account writing
+    online), read under the consultation's shared lock, so that a close waits for this write
+    (app.consultations.service.lock)."""
     consultations.lock(session, consultation, shared=True)
     topics = session.scalars(select(Topic.id).where(Topic.consultation_id == consultation.id))
     return rules.Facts(
@@ -41,13 +44,21 @@ def facts(session: Session, consultation: Consultation) -> rules.Facts:
         scale_min=consultation.scale_min,
         scale_max=consultation.scale_max,
         topics=frozenset(topics),
+        closes_at=consultation.closes_at,
+        require_verified_email=consultation.require_verified_email,
+        email_verified=account is None or account.email_verified,
     )
 
 
-def check(session: Session, consultation: Consultation, ballot: rules.Ballot) -> None:
-    refusal = rules.refusal(facts(session, consultation), ballot)
+def check(
+    session: Session, consultation: Consultation, account: Account, ballot: rules.Ballot
+) -> rules.Facts:
+    """The ballot rule's verdict on an online write: its error raised, or the facts it read."""
+    known = facts(session, consultation, account)
+    refusal = rules.refusal(known, ballot, now=utcnow())
     if refusal is not None:
         raise refusal
+    return known
 
 
 def read(
@@ -129,7 +140,7 @@ def rate(
     score: int,
     secret: str,
 ) -> RatingPublic:
-    check(session, consultation, rules.Rate(topic_id, score))
+    check(session, consultation, account, rules.Rate(topic_id, score))
     participant = _join(session, consultation, account, secret, active=True)
     now = utcnow()
     _rate(session, consultation, participant, [(topic_id, score)], now)
@@ -148,10 +159,7 @@ def replace(
     """Replaces the whole ballot: checked in full first, so it is all or nothing; the topics
     it leaves out are no longer rated."""
     scores = [(r.topic_id, r.score) for r in ratings]
-    known = facts(session, consultation)
-    refusal = rules.refusal(known, rules.Replace(scores))
-    if refusal is not None:
-        raise refusal
+    known = check(session, consultation, account, rules.Replace(scores))
     participant = _join(session, consultation, account, secret, active=bool(scores))
     left_out = known.topics - {topic_id for topic_id, _ in scores}
     if left_out:
@@ -168,7 +176,7 @@ def replace(
 def withdraw(
     session: Session, *, consultation: Consultation, account: Account, topic_id: int
 ) -> None:
-    check(session, consultation, rules.Withdraw(topic_id))
+    check(session, consultation, account, rules.Withdraw(topic_id))
     participant_id = session.scalar(
         text(statements.COUNT_WRITE),
         {"consultation_id": consultation.id, "account_id": account.id},

@@ -21,7 +21,7 @@ path.
 
 import asyncio
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from datetime import datetime
@@ -33,7 +33,7 @@ from app.auth.scopes import Grant, Scope
 from app.auth.tokens import token_hash
 from app.ballots import rules, statements
 from app.ballots.service import ballot_key
-from app.db import bound_time, driver_sql, utcnow
+from app.db import bound_time, driver_sql, read_time, utcnow
 from app.db_turns import WriteTurns, begin_immediate
 from app.results import tally
 from app.server_secret import ServerSecret
@@ -44,7 +44,8 @@ MAX_GROUP = 500  # writes per transaction: bounds how long one group holds the w
 
 # Who is writing where, in one statement; no row: no such token or consultation.
 CALLER = """
-SELECT a.id, a.stakeholder_group, t.scopes, c.id, c.state, c.scale_min, c.scale_max
+SELECT a.id, a.stakeholder_group, a.email_verified, t.scopes,
+    c.id, c.state, c.scale_min, c.scale_max, c.closes_at, c.require_verified_email
 FROM access_tokens t
 JOIN accounts a ON a.id = t.account_id
 JOIN consultations c ON c.slug = :slug
@@ -74,11 +75,14 @@ class Driver(Protocol):
 class Caller(NamedTuple):
     account_id: int
     stakeholder_group: str
+    email_verified: bool
     scopes: str | None
     consultation_id: int
     state: str
     scale_min: int
     scale_max: int
+    closes_at: datetime | None
+    require_verified_email: bool
 
 
 class Joined(NamedTuple):
@@ -134,6 +138,7 @@ class BallotWriter:
         self._turns = turns
         self._sqlite = engine.dialect.name == "sqlite"
         self._stamp = bound_time(engine.dialect)
+        self._time = read_time(engine.dialect)
         self._sql = {
             name: driver_sql(sql, engine.dialect.name)
             for name, sql in {
@@ -219,7 +224,7 @@ class BallotWriter:
         stamp = self._stamp(now)
         callers = self._callers(driver, jobs, stamp)
         outcomes: list[Outcome] = [None] * len(jobs)
-        admitted = self._admit(jobs, callers, outcomes)
+        admitted = self._admit(jobs, callers, outcomes, now)
         joined = self._join(driver, admitted, stamp)
         ratings: list[RatingRow] = []
         left_out: list[dict[str, int]] = []
@@ -249,7 +254,7 @@ class BallotWriter:
             )
             for job in jobs
         ]
-        callers = [_caller(cursor.fetchone()) for cursor in cursors]
+        callers = [self._caller(cursor.fetchone()) for cursor in cursors]
         unread = {
             c.consultation_id for c in callers if c is not None and c.state == "open"
         } - self._topics.keys()
@@ -262,8 +267,23 @@ class BallotWriter:
         self._topics |= {c: frozenset(row[0] for row in cursor) for c, cursor in topics.items()}
         return callers
 
+    def _caller(self, row: Sequence[Any] | None) -> Caller | None:
+        """A row as the driver gives it, typed (SQLite: booleans as 0/1, times as text)."""
+        if row is None:
+            return None
+        caller = Caller(*row)
+        return caller._replace(
+            email_verified=bool(caller.email_verified),
+            require_verified_email=bool(caller.require_verified_email),
+            closes_at=self._time(caller.closes_at),
+        )
+
     def _admit(
-        self, jobs: Sequence[Job], callers: Sequence[Caller | None], outcomes: list[Outcome]
+        self,
+        jobs: Sequence[Job],
+        callers: Sequence[Caller | None],
+        outcomes: list[Outcome],
+        now: datetime,
     ) -> list[Admitted]:
         """The writes the ballot rule accepts, from callers whose token may write ballots;
         one per participant (a second one is LATER)."""
@@ -277,8 +297,11 @@ class BallotWriter:
                 scale_min=caller.scale_min,
                 scale_max=caller.scale_max,
                 topics=self._topics.get(caller.consultation_id, frozenset()),
+                closes_at=caller.closes_at,
+                require_verified_email=caller.require_verified_email,
+                email_verified=caller.email_verified,
             )
-            if rules.refusal(facts, job.ballot) is not None:
+            if rules.refusal(facts, job.ballot, now=now) is not None:
                 continue
             participant = (caller.account_id, caller.consultation_id)
             if participant in seen:
@@ -327,10 +350,6 @@ class BallotWriter:
             columns = zip(RatingRow._fields, zip(*ratings, strict=True), strict=True)
             arrays = {name: list(values) for name, values in columns}
             driver.execute(self._sql["rate"], arrays | {"now": stamp})
-
-
-def _caller(row: Iterable[Any] | None) -> Caller | None:
-    return None if row is None else Caller(*row)
 
 
 def _scores(ballot: rules.Rate | rules.Replace) -> Sequence[tuple[int, int]]:

@@ -20,9 +20,12 @@ VOTERS, TOPICS, WRITERS = 24, 5, 12
 def test_the_close_digest_is_exact_while_writes_stream_in(
     tmp_path: Path, database_url: str
 ) -> None:
-    with served(tmp_path, database_url, workers=2, env=CHEAP_HASHING | ADMIN_ENV) as (base, _):
+    env = CHEAP_HASHING | ADMIN_ENV | {"CONSULTA_ACCOUNT_REQUESTS_PER_HOUR": "100"}
+    with served(tmp_path, database_url, workers=2, env=env) as (base, _):
         http = httpx.Client(base_url=base, timeout=60)
-        topics, voters = open_consultation(http, SLUG, topics=TOPICS, voters=VOTERS)
+        topics, voters = open_consultation(
+            http, SLUG, topics=TOPICS, voters=VOTERS, database_url=database_url
+        )
         boss = bearer(http, ADMIN_EMAIL)
         accepted: list[int] = []
         refused: list[int] = []

@@ -2,6 +2,9 @@
 grouped writer, the general path and the import ask it and nothing else, so a rule changed
 there changes all three."""
 
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+
 import httpx
 import pytest
 from fastapi import FastAPI
@@ -10,13 +13,50 @@ from sqlalchemy import select
 from app.ballots import imports, rules
 from app.ballots.writer import BallotWriter, Job
 from app.db import transaction
-from app.errors import Conflict, Invalid, NotFound
+from app.errors import Conflict, EmailNotVerified, Invalid, NotFound
 from app.models import Consultation
 from app.vocabulary import ConsultationState
-from tests.actors import API, add_topics, admin, create_consultation, move, register
+from tests.actors import (
+    API,
+    add_topics,
+    admin,
+    create_consultation,
+    move,
+    register,
+    verify_email,
+)
 from tests.snapshots import snapshot
 
 OPEN = rules.Facts(ConsultationState.open, 1, 5, frozenset({10, 11}))
+
+
+NOW = datetime(2030, 8, 1, 12, tzinfo=UTC)
+DEADLINE = rules.Facts(ConsultationState.open, 1, 5, frozenset({10}), closes_at=NOW)
+VERIFYING = rules.Facts(
+    ConsultationState.open, 1, 5, frozenset({10}), require_verified_email=True, email_verified=False
+)
+
+
+@pytest.mark.parametrize(
+    ("facts", "channel", "now", "error"),
+    [
+        (DEADLINE, rules.Channel.online, NOW - timedelta(microseconds=1), None),
+        (DEADLINE, rules.Channel.online, NOW, Conflict),
+        (DEADLINE, rules.Channel.imported, NOW + timedelta(days=1), None),
+        (VERIFYING, rules.Channel.online, NOW, EmailNotVerified),
+        (replace(VERIFYING, email_verified=True), rules.Channel.online, NOW, None),
+        (replace(VERIFYING, require_verified_email=False), rules.Channel.online, NOW, None),
+        (VERIFYING, rules.Channel.imported, NOW, None),
+    ],
+)
+def test_the_deadline_and_the_verified_email_hold_online_only(
+    facts: rules.Facts, channel: rules.Channel, now: datetime, error: type[Exception] | None
+) -> None:
+    for ballot in (rules.Rate(10, 3), rules.Replace([(10, 3)]), rules.Withdraw(10)):
+        if channel is rules.Channel.imported and not isinstance(ballot, rules.Replace):
+            continue
+        refusal = rules.refusal(facts, ballot, channel, now=now)
+        assert (refusal is None) if error is None else (type(refusal) is error)
 
 
 @pytest.mark.parametrize(
@@ -87,7 +127,7 @@ def test_the_rule_refuses_with_the_error_its_caller_gets(
     error: type[Exception] | None,
     loc: list[object] | None,
 ) -> None:
-    refusal = rules.refusal(facts, ballot, channel)
+    refusal = rules.refusal(facts, ballot, channel, now=NOW)
     if error is None:
         assert refusal is None
         return
@@ -192,3 +232,78 @@ async def test_a_closed_consultation_refuses_every_path_but_the_import(
         )
         assert report.ok
         assert imports.write(session, consultation, ratings) == 1
+
+
+async def test_a_deadline_closes_every_online_path_but_not_the_import(
+    client: httpx.AsyncClient, app: FastAPI
+) -> None:
+    """The deadline is one rule in app.ballots.rules: the grouped writer leaves the write to the
+    general path, which gives 409; the pages' form gets the same; the import still counts
+    paper ballots."""
+    boss = await admin(client, app)
+    past = (datetime.now(UTC) - timedelta(minutes=1)).isoformat()
+    slug = str((await create_consultation(client, boss, closes_at=past))["slug"])
+    (topic,) = await add_topics(client, boss, slug, ["Access"])
+    await move(client, boss, slug, "open")
+    voter = await register(client)
+    assert voter.token is not None
+    writer: BallotWriter = app.state.ballot_writer
+    before = snapshot(app)
+    assert await writer.write(Job(voter.token, slug, rules.Rate(topic, 3))) is None
+    for method, path, body in (
+        ("PUT", f"/ballot/{topic}", {"score": 3}),
+        ("PUT", "/ballot", {"ratings": [{"topic_id": topic, "score": 3}]}),
+        ("DELETE", f"/ballot/{topic}", None),
+    ):
+        refused = await client.request(
+            method, f"{API}/consultations/{slug}{path}", json=body, headers=voter.headers
+        )
+        assert refused.status_code == 409, refused.text
+        assert "closes_at" in refused.json()
+    assert snapshot(app) == before
+    with transaction(app.state.sessions, write=True) as session:
+        consultation = session.scalars(select(Consultation).where(Consultation.slug == slug)).one()
+        report, ratings = imports.parse(
+            session,
+            consultation,
+            ["participant_key,stakeholder_group,topic,score", f"paper-1,academia,{topic},3"],
+            secret="s",
+        )
+        assert report.ok
+        assert imports.write(session, consultation, ratings) == 1
+
+
+async def test_an_unverified_account_cannot_write_where_the_consultation_requires_it(
+    client: httpx.AsyncClient, app: FastAPI
+) -> None:
+    boss = await admin(client, app)
+    strict = str((await create_consultation(client, boss))["slug"])
+    lenient = str((await create_consultation(client, boss, require_verified_email=False))["slug"])
+    topics = {}
+    for slug in (strict, lenient):
+        (topics[slug],) = await add_topics(client, boss, slug, ["Access"])
+        await move(client, boss, slug, "open")
+    voter = await register(client, verified=False)
+    assert voter.token is not None
+    writer: BallotWriter = app.state.ballot_writer
+    before = snapshot(app)
+    topic = topics[strict]
+    assert await writer.write(Job(voter.token, strict, rules.Rate(topic, 3))) is None
+    for method, path, body in (
+        ("PUT", f"/ballot/{topic}", {"score": 3}),
+        ("PUT", "/ballot", {"ratings": [{"topic_id": topic, "score": 3}]}),
+        ("DELETE", f"/ballot/{topic}", None),
+    ):
+        refused = await client.request(
+            method, f"{API}/consultations/{strict}{path}", json=body, headers=voter.headers
+        )
+        assert refused.status_code == 403, refused.text
+        assert refused.json()["type"].endswith("email-not-verified")
+    assert snapshot(app) == before
+    written = await writer.write(Job(voter.token, lenient, rules.Rate(topics[lenient], 4)))
+    assert written is not None  # the grouped path, where the consultation does not require it
+    await verify_email(client, voter.email)
+    rated = await client.put(
+        f"{API}/consultations/{strict}/ballot/{topic}", json={"score": 5}, headers=voter.headers
+    )
+    assert rated.status_code == 200, rated.text
