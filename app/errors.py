@@ -1,23 +1,13 @@
-"""Domain errors carry their HTTP status; one set of handlers renders every error as RFC 9457
-problem details (application/problem+json), FastAPI's own 404/405/422 included."""
+"""Domain errors: what went wrong in the domain's words, with the HTTP status it means. They
+know nothing of HTTP otherwise; app.problems renders them (as polar does: exceptions here,
+exception handlers there)."""
 
-import logging
-from collections.abc import Sequence
-from http import HTTPStatus
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
-from fastapi import FastAPI, Request
-from fastapi.encoders import jsonable_encoder
-from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
-from sqlalchemy.exc import DataError, IntegrityError, OperationalError
-from starlette.exceptions import HTTPException as StarletteHTTPException
-
-from app.logs import route_label
-
-log = logging.getLogger("consulta.errors")
-
-PROBLEM_JSON = "application/problem+json"
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 
 class DomainError(Exception):
@@ -80,107 +70,42 @@ class TooManyRequests(DomainError):
         super().__init__(detail, headers={"Retry-After": str(retry_after)})
 
 
-def problem(
-    request: Request,
-    status: int,
-    detail: str,
-    *,
-    kind: str | None = None,
-    headers: dict[str, str] | None = None,
-    **extensions: Any,
-) -> JSONResponse:
-    body: dict[str, Any] = {
-        "type": f"urn:consulta:problem:{kind}" if kind else "about:blank",
-        "title": HTTPStatus(status).phrase,
-        "status": status,
-        "detail": detail,
-        "instance": request.url.path,
-        **extensions,
-    }
-    request_id = getattr(request.state, "request_id", None)
-    if request_id:
-        body["request_id"] = request_id
-    return JSONResponse(
-        jsonable_encoder(body), status_code=status, headers=headers, media_type=PROBLEM_JSON
-    )
+class WrongState(Conflict):
+    """Not in the consultation's current lifecycle state; `state` says which it is."""
+
+    def __init__(self, detail: str, *, state: str) -> None:
+        super().__init__(detail, state=state)
+        self.state = state
 
 
-def _validation_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
-    return [
-        {"loc": list(e.get("loc", ())), "msg": e.get("msg", ""), "type": e.get("type", "")}
-        for e in exc.errors()
-    ]
+class Duplicate(Conflict):
+    """Something of the same name already exists (an email, a slug, a topic's title)."""
 
 
-async def _domain_error(request: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, DomainError)
-    return problem(
-        request, exc.status, exc.detail, kind=exc.kind, headers=exc.headers, **exc.extensions
-    )
+class Tied(Conflict):
+    """Topics tied across the cut line: which ones, so that the caller can include them."""
+
+    def __init__(self, detail: str, *, tied: list[dict[str, Any]]) -> None:
+        super().__init__(detail, tied=tied)
+        self.tied = tied
 
 
-async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, RequestValidationError)
-    errors = _validation_errors(exc)
-    if any(e["type"] == "json_invalid" for e in errors):
-        return problem(request, 400, "The request body is not valid JSON.", kind="malformed-body")
-    return problem(
-        request, 422, "The request has invalid values.", kind="validation", errors=errors
-    )
+class Blocked(Conflict):
+    """A move that problems block (finalizing an agenda): every problem, so all can be fixed."""
+
+    def __init__(self, detail: str, *, problems: list[dict[str, Any]]) -> None:
+        super().__init__(detail, problems=problems)
+        self.problems = problems
 
 
-async def _http_error(request: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, StarletteHTTPException)
-    detail = exc.detail if isinstance(exc.detail, str) else HTTPStatus(exc.status_code).phrase
-    return problem(request, exc.status_code, detail, headers=dict(exc.headers or {}))
-
-
-async def _integrity_error(request: Request, exc: Exception) -> JSONResponse:
-    log.warning("integrity error on %s %s: %s", request.method, route_label(request.scope), exc)
-    return problem(
-        request,
-        409,
-        "The change conflicts with the current state; reload and retry.",
-        kind="conflict",
-    )
-
-
-async def _data_error(request: Request, exc: Exception) -> JSONResponse:
-    # A value the database cannot hold (PostgreSQL refuses NUL characters in text, say).
-    log.warning("data error on %s %s: %s", request.method, route_label(request.scope), exc)
-    detail = "A value cannot be stored (it has a NUL character or is out of range)."
-    return problem(
-        request,
-        422,
-        detail,
-        kind="invalid",
-        errors=[{"loc": [], "msg": detail, "type": "value_error"}],
-    )
-
-
-async def _database_unavailable(request: Request, exc: Exception) -> JSONResponse:
-    log.error("database unavailable on %s %s: %s", request.method, route_label(request.scope), exc)
-    return problem(
-        request,
-        503,
-        "The database is busy or unreachable; nothing was changed. Retry soon.",
-        kind="unavailable",
-        headers={"Retry-After": "1"},
-    )
-
-
-async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
-    log.exception(
-        "unhandled error on %s %s", request.method, route_label(request.scope), exc_info=exc
-    )
-    return problem(request, 500, "An unexpected error occurred; it has been logged.")
-
-
-def install_error_handlers(app: FastAPI) -> None:
-    app.add_exception_handler(DomainError, _domain_error)
-    app.add_exception_handler(RequestValidationError, _validation_error)
-    app.add_exception_handler(StarletteHTTPException, _http_error)
-    app.add_exception_handler(IntegrityError, _integrity_error)
-    app.add_exception_handler(DataError, _data_error)
-    app.add_exception_handler(OperationalError, _database_unavailable)
-    app.add_exception_handler(Exception, _unexpected_error)
+@contextmanager
+def conflict_on_duplicate(
+    session: Session, detail: str, error: type[Conflict] = Duplicate
+) -> Iterator[None]:
+    """The block in a savepoint: a row that breaks a unique constraint (a race the service's
+    own check could not see) is `error(detail)`, and the rest of the transaction stands."""
+    try:
+        with session.begin_nested():
+            yield
+    except IntegrityError as exc:
+        raise error(detail) from exc

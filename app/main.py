@@ -25,11 +25,11 @@ from app.consultations.router import topics_router
 from app.db import make_engine, make_sessionmaker
 from app.db_turns import WriteTurns
 from app.docs import install_docs
-from app.errors import install_error_handlers
 from app.mail.service import Mailer
 from app.middleware import BodyLimit, RequestContext
 from app.migrate import head_revision
 from app.outbox.setup import make_dispatcher
+from app.problems import install_error_handlers
 from app.results.router import router as results_router
 from app.server_secret import ServerSecret
 from app.web.site import install_pages

@@ -8,8 +8,8 @@ import uuid
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.errors import PROBLEM_JSON
 from app.logs import route_label
+from app.problems import PROBLEM_JSON, problem_body
 
 
 class BodyLimit:
@@ -60,14 +60,14 @@ class BodyLimit:
 
     async def _refuse(self, scope: Scope, send: Send) -> None:
         body = json.dumps(
-            {
-                "type": "urn:consulta:problem:body-too-large",
-                "title": "Content Too Large",
-                "status": 413,
-                "detail": f"The request body exceeds {self.max_bytes} bytes.",
-                "instance": scope.get("path", ""),
-                "request_id": scope.get("state", {}).get("request_id"),
-            }
+            problem_body(
+                413,
+                f"The request body exceeds {self.max_bytes} bytes.",
+                instance=scope.get("path", ""),
+                kind="body-too-large",
+                title="Content Too Large",  # RFC 9110's name; Python 3.11 says "Request Entity"
+                request_id=scope.get("state", {}).get("request_id"),
+            )
         ).encode()
         await send(
             {

@@ -26,7 +26,7 @@ from app.committee import service as committee
 from app.consultations import lifecycle
 from app.consultations import service as consultations
 from app.consultations.models import Consultation, Topic
-from app.errors import Conflict, Invalid, NotFound
+from app.errors import Blocked, Invalid, NotFound, Tied, WrongState
 from app.results import service as results
 from app.results.schemas import Agreement
 from app.vocabulary import ConsultationState
@@ -87,7 +87,7 @@ def is_public(consultation: Consultation) -> bool:
 
 def _require_editable(consultation: Consultation) -> None:
     if consultation.state == ConsultationState.finalized:
-        raise Conflict(
+        raise WrongState(
             "The agenda is finalized and can no longer change.", state=consultation.state
         )
 
@@ -259,7 +259,7 @@ def from_ranking(
     the ranking that put it there and which methods had it in the top then. A tie across the
     cut line is refused unless included."""
     if consultation.state != ConsultationState.closed:
-        raise Conflict(
+        raise WrongState(
             "Sessions come from the ranking once the consultation is closed.",
             state=consultation.state,
         )
@@ -272,7 +272,7 @@ def from_ranking(
     if line.tied_rank is not None:
         tied = [e for e in ranked if line.straddles(e)]
         if not data.include_ties:
-            raise Conflict(
+            raise Tied(
                 f"Topics tied at rank {line.tied_rank} straddle the cut at {top}: "
                 + ", ".join(e.topic.title for e in tied)
                 + ". Choose with include_ties, another method or another size.",
@@ -373,10 +373,10 @@ def finalize(session: Session, *, consultation: Consultation, actor: Account) ->
     try:
         lifecycle.next_state(ConsultationState(consultation.state), lifecycle.Move.finalize)
     except lifecycle.IllegalMove as exc:
-        raise Conflict(str(exc), state=consultation.state) from exc
+        raise WrongState(str(exc), state=consultation.state) from exc
     report = agenda_checks(session, consultation)
     if report.blocking:
-        raise Conflict(
+        raise Blocked(
             f"The agenda has {len(report.blocking)} blocking problem(s).",
             problems=[p.model_dump() for p in report.blocking],
         )

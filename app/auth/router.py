@@ -28,8 +28,9 @@ from app.auth.schemas import (
 )
 from app.auth.throttling import TOO_MANY_REQUESTS, account_requests, sign_in_limits
 from app.deps import SessionDep, SettingsDep
-from app.errors import DomainError, problem
+from app.errors import DomainError
 from app.openapi import problems
+from app.problems import as_problem, problem
 from app.web.i18n import request_language
 
 router = APIRouter(tags=["accounts"])
@@ -69,9 +70,7 @@ def register(
             )
     except DomainError as exc:
         # Returned, not raised, so that the attempt is committed and counts for throttling.
-        return problem(
-            request, exc.status, exc.detail, kind=exc.kind, headers=exc.headers, **exc.extensions
-        )
+        return as_problem(request, exc)
 
 
 @router.post("/accounts/verify", response_model=AccountPublic, responses=problems(400, 413, 422))

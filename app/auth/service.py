@@ -5,7 +5,6 @@ from functools import lru_cache
 
 from argon2 import PasswordHasher
 from sqlalchemy import delete, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.audit import service as audit
@@ -19,7 +18,7 @@ from app.committee import service as committee
 from app.committee.models import Seat
 from app.consultations.models import Consultation
 from app.db import utcnow
-from app.errors import Conflict, Invalid
+from app.errors import Conflict, Duplicate, Invalid, conflict_on_duplicate
 from app.mail.service import Mailer
 from app.vocabulary import StakeholderGroup
 
@@ -55,7 +54,7 @@ def create(
     is settled in this one place."""
     check_password(data.password, data.email)
     if get_by_email(session, data.email) is not None:
-        raise Conflict("An account with this email already exists.")
+        raise Duplicate("An account with this email already exists.")
     invited: list[Seat] = []
     if isinstance(data, AdminCreate):
         profile = {
@@ -86,11 +85,8 @@ def create(
         display_name=data.display_name,
         **profile,
     )
-    try:
-        with session.begin_nested():
-            session.add(account)
-    except IntegrityError as exc:  # a concurrent registration with the same email won
-        raise Conflict("An account with this email already exists.") from exc
+    with conflict_on_duplicate(session, "An account with this email already exists."):
+        session.add(account)
     audit.record(
         session,
         actor=account,

@@ -13,7 +13,14 @@ from datetime import datetime
 from enum import StrEnum
 
 from app.consultations import lifecycle
-from app.errors import Conflict, DomainError, EmailNotVerified, Invalid, NotFound
+from app.errors import (
+    Conflict,
+    DomainError,
+    EmailNotVerified,
+    Invalid,
+    NotFound,
+    WrongState,
+)
 from app.vocabulary import ConsultationState
 
 
@@ -117,7 +124,7 @@ def not_accepting(facts: Facts, channel: Channel) -> DomainError | None:
             f"Ratings can be imported while the consultation is open or closed; it is "
             f"{facts.state}."
         )
-    return Conflict(detail, state=facts.state.value)
+    return WrongState(detail, state=facts.state.value)
 
 
 def past_deadline(facts: Facts, now: datetime | None) -> DomainError | None:

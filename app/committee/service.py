@@ -1,7 +1,6 @@
 from datetime import timedelta
 
 from sqlalchemy import or_, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.audit import service as audit
@@ -11,7 +10,7 @@ from app.committee.models import Seat
 from app.committee.schemas import CommitteePublic, GroupSeats, MemberPublic, SeatCreate
 from app.consultations.models import Consultation
 from app.db import utcnow
-from app.errors import Conflict, Invalid, NotFound
+from app.errors import Conflict, Invalid, NotFound, conflict_on_duplicate
 from app.mail.service import Mailer
 from app.vocabulary import COMMITTEE_GROUPS
 
@@ -103,11 +102,10 @@ def seat(
         invitation = new_token()
         member.invitation_hash = token_hash(invitation)
         member.invitation_expires_at = utcnow() + INVITATION_LIFETIME
-    try:
-        with session.begin_nested():
-            session.add(member)
-    except IntegrityError as exc:  # another admin took the seat at the same moment
-        raise Conflict("The seat was taken at the same moment; try again.") from exc
+    with conflict_on_duplicate(
+        session, "The seat was taken at the same moment; try again.", Conflict
+    ):
+        session.add(member)
     audit.record(
         session,
         actor=actor,

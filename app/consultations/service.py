@@ -3,7 +3,6 @@ from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import ColumnElement, func, or_, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.audit import service as audit
@@ -24,7 +23,7 @@ from app.consultations.schemas import (
     check_dates,
     check_scale,
 )
-from app.errors import Conflict, Invalid, NotFound
+from app.errors import Conflict, Duplicate, Invalid, NotFound, WrongState, conflict_on_duplicate
 from app.results import queries as results_queries
 from app.results import service as results
 from app.vocabulary import ConsultationState
@@ -111,7 +110,7 @@ def counts(session: Session, consultation_ids: Sequence[int]) -> dict[int, Count
 
 def create(session: Session, *, data: ConsultationCreate, actor: Account) -> Consultation:
     if get_by_slug(session, data.slug) is not None:
-        raise Conflict(f"The slug '{data.slug}' is taken.")
+        raise Duplicate(f"The slug '{data.slug}' is taken.")
     source = None
     if data.copy_topics_from is not None:
         source = get_by_slug(session, data.copy_topics_from)
@@ -121,11 +120,8 @@ def create(session: Session, *, data: ConsultationCreate, actor: Account) -> Con
                 loc=("body", "copy_topics_from"),
             )
     consultation = Consultation(**data.model_dump(exclude={"copy_topics_from"}))
-    try:
-        with session.begin_nested():
-            session.add(consultation)
-    except IntegrityError as exc:
-        raise Conflict(f"The slug '{data.slug}' is taken.") from exc
+    with conflict_on_duplicate(session, f"The slug '{data.slug}' is taken."):
+        session.add(consultation)
     copied = 0
     if source is not None:
         for topic in session.scalars(
@@ -159,10 +155,13 @@ def update(
     changes: dict[str, Any] = data.model_dump(exclude_unset=True)
     state = ConsultationState(consultation.state)
     if state is ConsultationState.finalized:
-        raise Conflict("A finalized consultation cannot be changed.")
+        raise WrongState("A finalized consultation cannot be changed.", state=consultation.state)
     frozen = sorted(RULE_FIELDS & changes.keys())
     if frozen and not lifecycle.rules_editable(state):
-        raise Conflict(f"The rules freeze once the consultation opens: {', '.join(frozen)}.")
+        raise WrongState(
+            f"The rules freeze once the consultation opens: {', '.join(frozen)}.",
+            state=consultation.state,
+        )
     for field, value in changes.items():
         if value is None and field not in NULLABLE_FIELDS:
             raise Invalid(f"{field} cannot be null.", loc=("body", field))
@@ -205,7 +204,7 @@ def move(
     try:
         new_state = lifecycle.next_state(ConsultationState(consultation.state), move)
     except lifecycle.IllegalMove as exc:
-        raise Conflict(str(exc), state=consultation.state) from exc
+        raise WrongState(str(exc), state=consultation.state) from exc
     if move is lifecycle.Move.open:
         has_topic = session.scalar(select(Topic.id).where(Topic.consultation_id == consultation.id))
         if has_topic is None:
@@ -271,7 +270,7 @@ def get_topic(session: Session, consultation: Consultation, topic_id: int) -> To
 
 def _require_topics_editable(consultation: Consultation) -> None:
     if not lifecycle.topics_editable(ConsultationState(consultation.state)):
-        raise Conflict(
+        raise WrongState(
             "Topics can only change while the consultation is a draft.", state=consultation.state
         )
 
@@ -292,7 +291,7 @@ def add_topic(
 ) -> Topic:
     _require_topics_editable(consultation)
     if _title_taken(session, consultation, data.title):
-        raise Conflict(f"A topic titled '{data.title}' already exists.")
+        raise Duplicate(f"A topic titled '{data.title}' already exists.")
     position = data.position
     if position is None:
         last = session.scalar(
@@ -305,11 +304,8 @@ def add_topic(
         description=data.description,
         position=position,
     )
-    try:
-        with session.begin_nested():
-            session.add(topic)
-    except IntegrityError as exc:
-        raise Conflict(f"A topic titled '{data.title}' already exists.") from exc
+    with conflict_on_duplicate(session, f"A topic titled '{data.title}' already exists."):
+        session.add(topic)
     audit.record(
         session,
         actor=actor,
@@ -332,14 +328,11 @@ def update_topic(
     if changes.get("position", 0) is None:
         raise Invalid("position cannot be null.", loc=("body", "position"))
     if "title" in changes and _title_taken(session, consultation, changes["title"], but=topic.id):
-        raise Conflict(f"A topic titled '{changes['title']}' already exists.")
+        raise Duplicate(f"A topic titled '{changes['title']}' already exists.")
     for field, value in changes.items():
         setattr(topic, field, value)
-    try:
-        with session.begin_nested():
-            session.flush()
-    except IntegrityError as exc:
-        raise Conflict("A topic with this title already exists.") from exc
+    with conflict_on_duplicate(session, "A topic with this title already exists."):
+        session.flush()
     audit.record(
         session,
         actor=actor,

@@ -19,7 +19,7 @@ from fastapi.routing import APIRoute
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from app import scoring
-from app.errors import DomainError, NotFound, Unauthorized
+from app.errors import Blocked, DomainError, NotFound, Unauthorized
 from app.web import labels
 from app.web.countries import countries, country_name
 from app.web.forms import Message
@@ -179,9 +179,8 @@ def error_page(request: Request, exc: DomainError) -> Response:
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         return redirect(viewer, f"/login?next={quote(target, safe='/')}")
     headers = {k: v for k, v in exc.headers.items() if k.lower() != "www-authenticate"}
-    return error_response(
-        request, exc.status, exc.detail, headers=headers, problems=exc.extensions.get("problems")
-    )
+    problems = exc.problems if isinstance(exc, Blocked) else None
+    return error_response(request, exc.status, exc.detail, headers=headers, problems=problems)
 
 
 class PageRoute(APIRoute):

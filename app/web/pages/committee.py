@@ -13,7 +13,7 @@ from app.agenda.schemas import FromRanking
 from app.committee import service as committee
 from app.consultations.dependencies import Access
 from app.deps import SessionDep
-from app.errors import Conflict
+from app.errors import Blocked, Tied
 from app.results import service as results
 from app.vocabulary import ConsultationState, SessionFormat
 from app.web.agreement import agreement_view
@@ -108,9 +108,7 @@ def sessions_from_ranking(
         created = agenda.from_ranking(
             session, consultation=access.consultation, data=data, actor=access.actor
         )
-    except Conflict as exc:
-        if "tied" not in exc.extensions:
-            raise
+    except Tied as exc:
         return workspace(
             viewer,
             session,
@@ -118,7 +116,7 @@ def sessions_from_ranking(
             method=data.method,
             top=data.top,
             status=409,
-            tie=exc.extensions["tied"],
+            tie=exc.tied,
             tie_detail=exc.detail,
         )
     query = f"?created={len(created)}" + (f"&method={data.method}" if data.method else "")
@@ -149,9 +147,7 @@ def finalize(slug: str, viewer: CurrentViewer, _: CheckedForm, session: SessionD
     access = managed_for(session, slug, viewer)
     try:
         agenda.finalize(session, consultation=access.consultation, actor=access.actor)
-    except Conflict as exc:
-        if "problems" not in exc.extensions:
-            raise
+    except Blocked as exc:
         return workspace(viewer, session, access, status=409, refused=exc.detail)
     return redirect(viewer, f"/c/{slug}/agenda", flash="finalized")
 

@@ -11,7 +11,7 @@ from app.consultations.dependencies import Access
 from app.consultations.models import Topic
 from app.consultations.schemas import TopicCreate, TopicUpdate
 from app.deps import SessionDep
-from app.errors import Conflict
+from app.errors import Duplicate
 from app.vocabulary import ConsultationState
 from app.web.forms import FieldErrors, Message
 from app.web.i18n import N_
@@ -67,9 +67,7 @@ def add_topic(slug: str, viewer: CurrentViewer, form: CheckedForm, session: Sess
         )
     except ValidationError as exc:
         errors = FieldErrors.from_validation(exc)
-    except Conflict as exc:
-        if "state" in exc.extensions:  # no longer a draft
-            raise
+    except Duplicate:
         errors.add("title", Message(TAKEN))
     if errors:
         return _list(viewer, session, access, values=values, errors=errors, status=422)
@@ -121,9 +119,7 @@ def save_topic(
         )
     except ValidationError as exc:
         errors = FieldErrors.from_validation(exc)
-    except Conflict as exc:
-        if "state" in exc.extensions:
-            raise
+    except Duplicate:
         errors.add("title", Message(TAKEN))
     if errors:  # refused before anything was set on the topic
         return _editor(viewer, access, topic, values, errors=errors, status=422)

@@ -1,0 +1,151 @@
+"""Problem details (RFC 9457, application/problem+json) for every error: the domain's
+(app.errors), FastAPI's own 404/405/422, and the database's. One builder makes every body,
+here and in the middleware that answers before the app runs."""
+
+import logging
+from http import HTTPStatus
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DataError, IntegrityError, OperationalError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from app.errors import DomainError
+from app.logs import route_label
+
+log = logging.getLogger("consulta.errors")
+
+PROBLEM_JSON = "application/problem+json"
+
+
+def problem_body(
+    status: int,
+    detail: str,
+    *,
+    instance: str,
+    kind: str | None = None,
+    request_id: str | None = None,
+    title: str | None = None,
+    **extensions: Any,
+) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "type": f"urn:consulta:problem:{kind}" if kind else "about:blank",
+        "title": title or HTTPStatus(status).phrase,
+        "status": status,
+        "detail": detail,
+        "instance": instance,
+        **extensions,
+    }
+    if request_id:
+        body["request_id"] = request_id
+    return body
+
+
+def problem(
+    request: Request,
+    status: int,
+    detail: str,
+    *,
+    kind: str | None = None,
+    headers: dict[str, str] | None = None,
+    **extensions: Any,
+) -> JSONResponse:
+    body = problem_body(
+        status,
+        detail,
+        instance=request.url.path,
+        kind=kind,
+        request_id=getattr(request.state, "request_id", None),
+        **extensions,
+    )
+    return JSONResponse(
+        jsonable_encoder(body), status_code=status, headers=headers, media_type=PROBLEM_JSON
+    )
+
+
+def _validation_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
+    return [
+        {"loc": list(e.get("loc", ())), "msg": e.get("msg", ""), "type": e.get("type", "")}
+        for e in exc.errors()
+    ]
+
+
+def as_problem(request: Request, exc: DomainError) -> JSONResponse:
+    return problem(
+        request, exc.status, exc.detail, kind=exc.kind, headers=exc.headers, **exc.extensions
+    )
+
+
+async def _domain_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, DomainError)
+    return as_problem(request, exc)
+
+
+async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    errors = _validation_errors(exc)
+    if any(e["type"] == "json_invalid" for e in errors):
+        return problem(request, 400, "The request body is not valid JSON.", kind="malformed-body")
+    return problem(
+        request, 422, "The request has invalid values.", kind="validation", errors=errors
+    )
+
+
+async def _http_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    detail = exc.detail if isinstance(exc.detail, str) else HTTPStatus(exc.status_code).phrase
+    return problem(request, exc.status_code, detail, headers=dict(exc.headers or {}))
+
+
+async def _integrity_error(request: Request, exc: Exception) -> JSONResponse:
+    log.warning("integrity error on %s %s: %s", request.method, route_label(request.scope), exc)
+    return problem(
+        request,
+        409,
+        "The change conflicts with the current state; reload and retry.",
+        kind="conflict",
+    )
+
+
+async def _data_error(request: Request, exc: Exception) -> JSONResponse:
+    # A value the database cannot hold (PostgreSQL refuses NUL characters in text, say).
+    log.warning("data error on %s %s: %s", request.method, route_label(request.scope), exc)
+    detail = "A value cannot be stored (it has a NUL character or is out of range)."
+    return problem(
+        request,
+        422,
+        detail,
+        kind="invalid",
+        errors=[{"loc": [], "msg": detail, "type": "value_error"}],
+    )
+
+
+async def _database_unavailable(request: Request, exc: Exception) -> JSONResponse:
+    log.error("database unavailable on %s %s: %s", request.method, route_label(request.scope), exc)
+    return problem(
+        request,
+        503,
+        "The database is busy or unreachable; nothing was changed. Retry soon.",
+        kind="unavailable",
+        headers={"Retry-After": "1"},
+    )
+
+
+async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
+    log.exception(
+        "unhandled error on %s %s", request.method, route_label(request.scope), exc_info=exc
+    )
+    return problem(request, 500, "An unexpected error occurred; it has been logged.")
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(DomainError, _domain_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(IntegrityError, _integrity_error)
+    app.add_exception_handler(DataError, _data_error)
+    app.add_exception_handler(OperationalError, _database_unavailable)
+    app.add_exception_handler(Exception, _unexpected_error)
