@@ -74,7 +74,7 @@ def create_consultation(session: Session, slug: str) -> tuple[Consultation, list
         title=f"Demonstration ({slug})",
         forum="DEMO",
         edition=slug,
-        state=ConsultationState.open.value,
+        state=ConsultationState.open,
         description=SYNTHETIC_NOTE,
         live_results=True,
     )

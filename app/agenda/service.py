@@ -29,7 +29,6 @@ from app.consultations.models import Consultation, Topic
 from app.errors import Blocked, Invalid, NotFound, Tied, WrongState
 from app.results import service as results
 from app.results.schemas import Agreement
-from app.vocabulary import ConsultationState
 
 
 def sessions(session: Session, consultation: Consultation) -> list[AgendaSession]:
@@ -76,17 +75,17 @@ def to_public(row: AgendaSession) -> SessionPublic:
 
 def agenda(session: Session, consultation: Consultation) -> AgendaPublic:
     return AgendaPublic(
-        state=ConsultationState(consultation.state),
+        state=consultation.state,
         sessions=[to_public(s) for s in sessions(session, consultation)],
     )
 
 
 def is_public(consultation: Consultation) -> bool:
-    return consultation.state == ConsultationState.finalized
+    return lifecycle.agenda_final(consultation.state)
 
 
 def _require_editable(consultation: Consultation) -> None:
-    if consultation.state == ConsultationState.finalized:
+    if lifecycle.agenda_final(consultation.state):
         raise WrongState(
             "The agenda is finalized and can no longer change.", state=consultation.state
         )
@@ -258,7 +257,7 @@ def from_ranking(
     """One draft session per top-ranked topic that has none yet, in rank order, each recording
     the ranking that put it there and which methods had it in the top then. A tie across the
     cut line is refused unless included."""
-    if consultation.state != ConsultationState.closed:
+    if not lifecycle.sessions_from_ranking(consultation.state):
         raise WrongState(
             "Sessions come from the ranking once the consultation is closed.",
             state=consultation.state,
@@ -371,7 +370,7 @@ def agenda_checks(session: Session, consultation: Consultation) -> AgendaChecks:
 def finalize(session: Session, *, consultation: Consultation, actor: Account) -> AgendaPublic:
     consultations.lock(session, consultation)
     try:
-        lifecycle.next_state(ConsultationState(consultation.state), lifecycle.Move.finalize)
+        lifecycle.next_state(consultation.state, lifecycle.Move.finalize)
     except lifecycle.IllegalMove as exc:
         raise WrongState(str(exc), state=consultation.state) from exc
     report = agenda_checks(session, consultation)

@@ -25,7 +25,7 @@ from app.ballots.service import ballot_key
 from app.consultations.models import Consultation, Topic
 from app.db import bound_time, dialect_insert, utcnow
 from app.results import tally
-from app.vocabulary import ConsultationState, StakeholderGroup
+from app.vocabulary import StakeholderGroup
 
 BY_EMAIL = ("email", "topic", "score")
 BY_KEY = ("participant_key", "stakeholder_group", "topic", "score")
@@ -94,7 +94,7 @@ def parse(
     accounts: dict[str, Voter | None] = {}
     groups = {g.value for g in StakeholderGroup}
     facts = rules.Facts(
-        state=ConsultationState(consultation.state),
+        state=consultation.state,
         scale_min=consultation.scale_min,
         scale_max=consultation.scale_max,
         topics=frozenset(topics.values()),

@@ -21,7 +21,6 @@ from app.consultations import service as consultations
 from app.consultations.models import Consultation, Topic
 from app.db import bound_time, utcnow
 from app.results import tally
-from app.vocabulary import ConsultationState
 
 
 def ballot_key(secret: str, *, consultation_id: int, account_id: int) -> str:
@@ -40,7 +39,7 @@ def facts(
     consultations.lock(session, consultation, shared=True)
     topics = session.scalars(select(Topic.id).where(Topic.consultation_id == consultation.id))
     return rules.Facts(
-        state=ConsultationState(consultation.state),
+        state=consultation.state,
         scale_min=consultation.scale_min,
         scale_max=consultation.scale_max,
         topics=frozenset(topics),

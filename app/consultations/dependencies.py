@@ -16,11 +16,10 @@ from sqlalchemy.orm import Session
 from app.auth.dependencies import OptionalCaller, caller_for
 from app.auth.models import Account
 from app.auth.scopes import FULL, Grant, InsufficientScope, Scope
-from app.consultations import service
+from app.consultations import lifecycle, service
 from app.consultations.models import Consultation
 from app.deps import SessionDep
 from app.errors import DomainError, Forbidden, NotFound, Unauthorized
-from app.vocabulary import ConsultationState
 
 MANAGERS = (Scope.committee, Scope.admin)
 
@@ -90,7 +89,7 @@ def visible_consultation(
     if consultation is None:
         raise NotFound(f"No consultation '{slug}'.")
     access = Access(session, consultation, account, grant)
-    if consultation.state == ConsultationState.draft and not access.can_manage:
+    if not lifecycle.public(consultation.state) and not access.can_manage:
         missing = access.withheld(MANAGERS)
         if missing:  # the account may see it: the token is what falls short
             raise InsufficientScope(*missing)

@@ -35,6 +35,11 @@ def next_state(state: S, move: Move) -> S:
         raise IllegalMove(state, move) from None
 
 
+def public(state: S) -> bool:
+    """Anyone may see it; a draft only its committee and admins."""
+    return state is not S.draft
+
+
 def accepts_ballots(state: S) -> bool:
     return state is S.open
 
@@ -51,3 +56,27 @@ def rules_editable(state: S) -> bool:
 
 def topics_editable(state: S) -> bool:
     return state is S.draft
+
+
+def descriptions_editable(state: S) -> bool:
+    """Title, dates, place and the like: until finalized."""
+    return state is not S.finalized
+
+
+def ballots_published(state: S) -> bool:
+    """ballots.csv (and the open data that carries it): once closed, for everyone."""
+    return state in (S.closed, S.finalized)
+
+
+def results_published(state: S, *, live_results: bool) -> bool:
+    """Rankings: once closed, or while open with live results."""
+    return ballots_published(state) or (state is S.open and live_results)
+
+
+def sessions_from_ranking(state: S) -> bool:
+    return state is S.closed
+
+
+def agenda_final(state: S) -> bool:
+    """The agenda is public and immutable."""
+    return state is S.finalized

@@ -1,16 +1,24 @@
 from datetime import date, datetime
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, UniqueConstraint, true
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Enum,
+    ForeignKey,
+    String,
+    Text,
+    UniqueConstraint,
+    true,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db import Base, utcnow
-from app.vocabulary import ConsultationState, sql_in
+from app.vocabulary import ConsultationState
 
 
 class Consultation(Base):
     __tablename__ = "consultations"
     __table_args__ = (
-        CheckConstraint(sql_in("state", ConsultationState), name="state"),
         CheckConstraint(
             "scale_min >= -10 AND scale_min < scale_max AND scale_max - scale_min <= 10",
             name="scale",
@@ -36,7 +44,18 @@ class Consultation(Base):
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
     secretariat: Mapped[str | None] = mapped_column(String(300))
     description: Mapped[str | None] = mapped_column(Text)
-    state: Mapped[str] = mapped_column(String(16), default=ConsultationState.draft.value)
+    # A string column checked by the database (the constraint `ck_consultations_state`).
+    state: Mapped[ConsultationState] = mapped_column(
+        Enum(
+            ConsultationState,
+            name="state",
+            native_enum=False,
+            create_constraint=True,
+            length=16,
+            values_callable=lambda states: [s.value for s in states],
+        ),
+        default=ConsultationState.draft,
+    )
     scale_min: Mapped[int] = mapped_column(default=1)
     scale_max: Mapped[int] = mapped_column(default=5)
     scale_labels: Mapped[list[str] | None] = mapped_column(JSON)

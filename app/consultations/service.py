@@ -47,7 +47,7 @@ def is_committee_member(session: Session, *, consultation_id: int, account: Acco
 
 
 def _visible_to(account: Account | None, grant: Grant) -> ColumnElement[bool]:
-    public = Consultation.state != ConsultationState.draft.value
+    public = Consultation.state != ConsultationState.draft
     if account is None:
         return public
     if account.is_admin and grant.allows(Scope.admin):
@@ -153,9 +153,9 @@ def update(
     session: Session, *, consultation: Consultation, data: ConsultationUpdate, actor: Account
 ) -> Consultation:
     changes: dict[str, Any] = data.model_dump(exclude_unset=True)
-    state = ConsultationState(consultation.state)
-    if state is ConsultationState.finalized:
-        raise WrongState("A finalized consultation cannot be changed.", state=consultation.state)
+    state = consultation.state
+    if not lifecycle.descriptions_editable(state):
+        raise WrongState("A finalized consultation cannot be changed.", state=state)
     frozen = sorted(RULE_FIELDS & changes.keys())
     if frozen and not lifecycle.rules_editable(state):
         raise WrongState(
@@ -202,7 +202,7 @@ def move(
 ) -> Consultation:
     lock(session, consultation)
     try:
-        new_state = lifecycle.next_state(ConsultationState(consultation.state), move)
+        new_state = lifecycle.next_state(consultation.state, move)
     except lifecycle.IllegalMove as exc:
         raise WrongState(str(exc), state=consultation.state) from exc
     if move is lifecycle.Move.open:
@@ -224,7 +224,7 @@ def move(
             "ballot_writes": writes,
             "ballot_digest": results.ballot_digest(session, consultation, version),
         }
-    consultation.state = new_state.value
+    consultation.state = new_state
     audit.record(
         session,
         actor=actor,
@@ -269,7 +269,7 @@ def get_topic(session: Session, consultation: Consultation, topic_id: int) -> To
 
 
 def _require_topics_editable(consultation: Consultation) -> None:
-    if not lifecycle.topics_editable(ConsultationState(consultation.state)):
+    if not lifecycle.topics_editable(consultation.state):
         raise WrongState(
             "Topics can only change while the consultation is a draft.", state=consultation.state
         )

@@ -19,6 +19,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from app import scoring
+from app.consultations import lifecycle
 from app.consultations.models import Consultation
 from app.db import dialect_insert, utcnow, writing
 from app.db_turns import defer
@@ -36,7 +37,6 @@ from app.results.schemas import (
     StabilityEntry,
     TopicBrief,
 )
-from app.vocabulary import ConsultationState
 
 T = TypeVar("T", bound=BaseModel)
 log = logging.getLogger(__name__)
@@ -57,15 +57,11 @@ def methods() -> list[MethodPublic]:
 
 
 def is_public(consultation: Consultation) -> bool:
-    state = ConsultationState(consultation.state)
-    if state in (ConsultationState.closed, ConsultationState.finalized):
-        return True
-    return state is ConsultationState.open and consultation.live_results
+    return lifecycle.results_published(consultation.state, live_results=consultation.live_results)
 
 
 def ballots_published(consultation: Consultation) -> bool:
-    state = ConsultationState(consultation.state)
-    return state in (ConsultationState.closed, ConsultationState.finalized)
+    return lifecycle.ballots_published(consultation.state)
 
 
 def method_or_default(consultation: Consultation, method: str | None) -> str:
@@ -94,7 +90,7 @@ def _cached(
     if row is None:
         return None
     if row.version != version:
-        live = consultation.state == ConsultationState.open
+        live = lifecycle.accepts_ballots(consultation.state)
         if not live or row.computed_at < utcnow() - timedelta(seconds=max_age):
             return None
     return model.model_validate_json(row.body)

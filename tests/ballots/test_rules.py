@@ -13,7 +13,7 @@ from sqlalchemy import select
 from app.ballots import imports, rules
 from app.ballots.writer import BallotWriter, Job
 from app.db import transaction
-from app.errors import Conflict, EmailNotVerified, Invalid, NotFound
+from app.errors import Conflict, EmailNotVerified, Invalid, NotFound, WrongState
 from app.models import Consultation
 from app.vocabulary import ConsultationState
 from tests.actors import (
@@ -94,7 +94,7 @@ def test_the_deadline_and_the_verified_email_hold_online_only(
             rules.Facts(ConsultationState.closed, 1, 5, frozenset({10})),
             rules.Rate(10, 3),
             rules.Channel.online,
-            Conflict,
+            WrongState,
             None,
         ),
         (
@@ -108,14 +108,14 @@ def test_the_deadline_and_the_verified_email_hold_online_only(
             rules.Facts(ConsultationState.draft, 1, 5, frozenset({10})),
             rules.Replace([(10, 3)]),
             rules.Channel.imported,
-            Conflict,
+            WrongState,
             None,
         ),
         (
             rules.Facts(ConsultationState.finalized, 1, 5, frozenset({10})),
             rules.Rate(10, 3),
             rules.Channel.online,
-            Conflict,
+            WrongState,
             None,
         ),
     ],

@@ -13,7 +13,6 @@ from app.consultations.dependencies import Access
 from app.consultations.models import Consultation, Topic
 from app.deps import SecretDep, SessionDep
 from app.errors import Invalid
-from app.vocabulary import ConsultationState
 from app.web.forms import FieldErrors, Message
 from app.web.i18n import N_
 from app.web.pages.common import consultation_for, form_address, page_router, tabs
@@ -65,7 +64,7 @@ def _page(
         label_of=dict(scale(consultation)),
         errors=errors or FieldErrors(),
         saved=saved,
-        accepting=lifecycle.accepts_ballots(ConsultationState(consultation.state)),
+        accepting=lifecycle.accepts_ballots(consultation.state),
         tabs=tabs(access),
         rated=len(stored),
     )

@@ -20,7 +20,6 @@ from app.consultations.schemas import RULE_FIELDS, ConsultationCreate, Consultat
 from app.deps import SessionDep
 from app.errors import Conflict, Forbidden, Invalid, Unauthorized
 from app.results import service as results
-from app.vocabulary import ConsultationState
 from app.web.forms import FieldErrors, Message
 from app.web.i18n import N_
 from app.web.pages.common import administered_for, managed_for, page_router, tabs
@@ -124,8 +123,7 @@ def _form(
         methods=results.methods(),
         zones=ZONES,
         sources=[(c.slug, c.title) for c in sources],
-        rules_editable=consultation is None
-        or lifecycle.rules_editable(ConsultationState(consultation.state)),
+        rules_editable=consultation is None or lifecycle.rules_editable(consultation.state),
     )
 
 
@@ -183,7 +181,7 @@ def save_settings(
 ) -> Response:
     access = administered_for(session, slug, viewer)
     consultation = access.consultation
-    editable = lifecycle.rules_editable(ConsultationState(consultation.state))
+    editable = lifecycle.rules_editable(consultation.state)
     values = _submitted(form, BACKGROUND + (RULES if editable else ()))
     current = _values(consultation)
     if not editable:  # the rules are frozen: shown, not sent
@@ -214,7 +212,7 @@ def save_settings(
 def manage_page(slug: str, viewer: CurrentViewer, session: SessionDep) -> Response:
     access = managed_for(session, slug, viewer)
     consultation = access.consultation
-    state = ConsultationState(consultation.state)
+    state = consultation.state
     return render(
         viewer,
         "manage.html",
@@ -241,7 +239,7 @@ def _confirmation(
     status: int = 200,
 ) -> Response:
     consultation = access.consultation
-    state = ConsultationState(consultation.state)
+    state = consultation.state
     return render(
         viewer,
         "lifecycle.html",

@@ -12,7 +12,6 @@ from app.consultations.models import Topic
 from app.consultations.schemas import TopicCreate, TopicUpdate
 from app.deps import SessionDep
 from app.errors import Duplicate
-from app.vocabulary import ConsultationState
 from app.web.forms import FieldErrors, Message
 from app.web.i18n import N_
 from app.web.pages.common import form_address, managed_for, moved, page_router, tabs
@@ -40,7 +39,7 @@ def _list(
         consultation=consultation,
         tabs=tabs(access),
         topics=consultations.list_topics(session, consultation),
-        editable=lifecycle.topics_editable(ConsultationState(consultation.state)),
+        editable=lifecycle.topics_editable(consultation.state),
         values=values or {"title": "", "description": ""},
         errors=errors or FieldErrors(),
     )
@@ -92,7 +91,7 @@ def _editor(
         topic=topic,
         values=values,
         errors=errors or FieldErrors(),
-        editable=lifecycle.topics_editable(ConsultationState(access.consultation.state)),
+        editable=lifecycle.topics_editable(access.consultation.state),
     )
 
 
