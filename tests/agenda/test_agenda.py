@@ -330,3 +330,34 @@ async def test_sessions_may_share_a_topic(client: httpx.AsyncClient, built: Buil
     )
     agenda = (await client.get(built.url("agenda"), headers=built.admin.headers)).json()
     assert [s["topic_id"] for s in agenda["sessions"]] == [topic, topic]
+
+
+@pytest.mark.parametrize(
+    ("starts_at", "ends_at", "status"),
+    [
+        ("2030-08-07T23:00:00-05:00", "2030-08-08T00:00:00-05:00", 201),
+        ("2030-08-07T23:00:00-05:00", "2030-08-08T00:00:01-05:00", 422),
+        ("2030-08-08T00:00:00-05:00", "2030-08-08T01:00:00-05:00", 422),
+        ("2030-08-05T00:00:00-05:00", "2030-08-05T01:00:00-05:00", 201),
+        ("2030-08-04T23:59:59-05:00", "2030-08-05T01:00:00-05:00", 422),
+        # 20:00 in Panama on the last day, written in UTC (01:00 the day after).
+        ("2030-08-08T01:00:00Z", "2030-08-08T02:00:00Z", 201),
+    ],
+    ids=[
+        "ends-at-midnight",
+        "ends-past-midnight",
+        "day-after",
+        "first-minute",
+        "second-before",
+        "utc-next-day",
+    ],
+)
+async def test_session_times_are_checked_against_the_event_days_in_its_time_zone(
+    client: httpx.AsyncClient, built: Built, starts_at: str, ends_at: str, status: int
+) -> None:
+    response = await client.post(
+        built.url("agenda/sessions"),
+        json={"title": "S", "people": panel("P"), "starts_at": starts_at, "ends_at": ends_at},
+        headers=built.committee.headers,
+    )
+    assert response.status_code == status, response.text
