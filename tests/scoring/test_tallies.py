@@ -4,11 +4,13 @@ import pytest
 from hypothesis import given
 
 from app.scoring.tallies import (
+    OTHER,
     BallotError,
     Scale,
     Tallies,
     TopicRef,
     fold_small_groups,
+    folded_group,
     tallies_from_ballots,
     topic_histograms,
 )
@@ -140,3 +142,10 @@ def test_tallies_add_up_to_the_ballots(consultation: Consultation) -> None:
         both = sum(1 for p in groups if (p, a) in rated and (p, b) in rated)
         assert 0 < wins <= both
         assert wins + tallies.pairwise.get((b, a), 0) <= both
+
+
+def test_a_group_with_no_participants_is_folded_whatever_the_minimum() -> None:
+    # Found by mutation testing: a group absent from the sizes has size 0.
+    assert folded_group("academia", {}, 1) == OTHER
+    assert folded_group("academia", {"academia": 1}, 1) == "academia"
+    assert folded_group("academia", {"academia": 1}, 2) == OTHER
