@@ -1,6 +1,7 @@
 """Mutation testing of the code whose worth is that its results can be trusted.
 
     python -m bench.mutation [--target NAME ...] [--children 1] [--keep DIR] [--write]
+    python -m bench.mutation --kept DIR [--target NAME ...] [--write]   # report a kept run again
 
 mutmut 3 makes one-line changes (mutants) to each function of a target's files and runs, for
 each mutant, only those of the target's tests that call the mutated function (mutmut records
@@ -20,6 +21,8 @@ ballot write rule moves into a module of its own), add or edit a `Target`; nothi
 from __future__ import annotations
 
 import argparse
+import ast
+import difflib
 import json
 import os
 import re
@@ -49,6 +52,11 @@ class Target:
     functions: tuple[str, ...] = ()
 
 
+BALLOT_TESTS = (
+    "tests/ballots/test_ballot_rule.py",
+    "tests/ballots/test_ballots.py",
+    "tests/ballots/test_grouped_writes.py",
+)
 TARGETS = (
     Target(
         "scoring",
@@ -77,13 +85,13 @@ TARGETS = (
     Target(
         "ballot rule (grouped path)",
         ("app/ballots/writer.py",),
-        ("tests/ballots/test_ballots.py", "tests/ballots/test_grouped_writes.py"),
+        BALLOT_TESTS,
         functions=("_ordinary", "_scores"),
     ),
     Target(
         "ballot rule (general path)",
         ("app/ballots/service.py",),
-        ("tests/ballots/test_ballots.py", "tests/ballots/test_grouped_writes.py"),
+        BALLOT_TESTS,
         functions=("_require_open", "_check_score", "_require_topic", "rate", "replace"),
     ),
 )
@@ -98,8 +106,10 @@ class Outcome:
 
     @property
     def score(self) -> float:
-        judged = self.counts["killed"] + self.counts["survived"]
-        return self.counts["killed"] / judged if judged else 1.0
+        """The share of mutants the tests detect (killed, or timed out), of those they judge."""
+        detected = self.counts["killed"] + self.counts["timeout"]
+        judged = detected + self.counts["survived"]
+        return detected / judged if judged else 1.0
 
 
 def log(message: str) -> None:
@@ -114,7 +124,9 @@ def mutant_patterns(target: Target) -> list[str]:
     """mutmut names a mutant `module.x_function__mutmut_N`, or `module.xǁClassǁmethod__mutmut_N`."""
     patterns = []
     for path in target.files:
-        for function in target.functions or ("*",):
+        if not target.functions:
+            patterns.append(f"{module_of(path)}.x*__mutmut_*")
+        for function in target.functions:
             mangled = "ǁ".join(function.split(".")) if "." in function else function
             prefix = "xǁ" if "." in function else "x_"
             patterns.append(f"{module_of(path)}.{prefix}{mangled}__mutmut_*")
@@ -164,7 +176,20 @@ def mutmut(workdir: Path, *args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-STATUS = {0: "survived", 1: "killed", 3: "killed", 5: "no tests", 33: "no tests", 36: "timeout"}
+# mutmut's exit codes (mutmut.stats.status_by_exit_code); anything else is "suspicious".
+STATUS = {
+    0: "survived",
+    1: "killed",
+    3: "killed",
+    5: "no tests",
+    33: "no tests",
+    34: "skipped",
+    36: "timeout",
+    -24: "timeout",
+    24: "timeout",
+    152: "timeout",
+    255: "timeout",
+}
 
 
 def run_target(target: Target, workdir: Path, children: int) -> list[Outcome]:
@@ -174,10 +199,16 @@ def run_target(target: Target, workdir: Path, children: int) -> list[Outcome]:
     if done.returncode != 0:
         raise RuntimeError(f"mutmut failed for {target.name}:\n{done.stdout[-4000:]}")
     log(f"{target.name}: {time.monotonic() - started:.0f} s")
+    return outcomes_of(target, workdir)
+
+
+def outcomes_of(target: Target, workdir: Path) -> list[Outcome]:
+    """The verdicts of a finished run, read from mutmut's files in its scratch copy."""
     patterns = [re.compile(fnmatch_to_regex(p)) for p in mutant_patterns(target)]
     outcomes = []
     for path in target.files:
         meta = json.loads((workdir / "mutants" / (path + ".meta")).read_text())
+        functions = mutated_functions(workdir / "mutants" / path)
         outcome = Outcome(target.name, path)
         for name, code in sorted(meta["exit_code_by_key"].items(), key=natural):
             if not any(p.fullmatch(name) for p in patterns):
@@ -185,9 +216,32 @@ def run_target(target: Target, workdir: Path, children: int) -> list[Outcome]:
             status = STATUS.get(code, "suspicious") if code is not None else "not checked"
             outcome.counts[status] += 1
             if status == "survived":
-                outcome.survivors[name] = mutmut(workdir, "show", name).stdout
+                outcome.survivors[name] = mutant_diff(name, functions)
         outcomes.append(outcome)
     return outcomes
+
+
+def mutated_functions(path: Path) -> dict[str, str]:
+    """The source of every function in mutmut's copy of a file (the original of each mutated
+    function is there as `…__mutmut_orig`, each mutant as `…__mutmut_N`)."""
+    source = path.read_text()
+    return {
+        node.name: ast.get_source_segment(source, node) or ""
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+    }
+
+
+def mutant_diff(name: str, functions: dict[str, str]) -> str:
+    """What `mutmut show` prints, read from the mutants file (much faster than a process each)."""
+    function = name.rpartition(".")[2]
+    stem = function.rpartition("__mutmut_")[0]
+    original = functions.get(f"{stem}__mutmut_orig", "")
+    mutant = functions.get(function, "").replace(function, f"{stem}__mutmut_orig", 1)
+    lines = difflib.unified_diff(
+        original.splitlines(), mutant.splitlines(), "original", "mutant", lineterm="", n=1
+    )
+    return "\n".join(lines)
 
 
 def fnmatch_to_regex(pattern: str) -> str:
@@ -220,17 +274,19 @@ def load_reasons() -> dict[str, str]:
 
 def report(outcomes: list[Outcome], reasons: dict[str, str]) -> tuple[str, int]:
     rows = [
-        "| target | file | mutants | killed | survived | no tests | timeout | score |",
-        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| target | file | mutants | killed | timeout | survived | no tests | other | score |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     unexplained = 0
     details = []
     for o in outcomes:
         total = sum(o.counts.values())
+        main = ("killed", "timeout", "survived", "no tests")
+        other = total - sum(o.counts[k] for k in main)
         rows.append(
-            f"| {o.target} | `{o.file}` | {total} | {o.counts['killed']} | "
-            f"{o.counts['survived']} | {o.counts['no tests']} | {o.counts['timeout']} | "
-            f"{o.score:.1%} |"
+            f"| {o.target} | `{o.file}` | {total} | "
+            + " | ".join(str(o.counts[k]) for k in main)
+            + f" | {other} | {o.score:.1%} |"
         )
         for name, diff in o.survivors.items():
             reason = reasons.get(signature(name, diff))
@@ -249,14 +305,18 @@ def main() -> None:
     parser.add_argument("--target", action="append", choices=[t.name for t in TARGETS])
     parser.add_argument("--children", type=int, default=1, help="mutants run at once")
     parser.add_argument("--keep", type=Path, help="keep the scratch copies in this folder")
+    parser.add_argument("--kept", type=Path, help="report on the copies kept there; run nothing")
     parser.add_argument("--write", action="store_true", help="rewrite bench/MUTATION.md")
     args = parser.parse_args()
     chosen = [t for t in TARGETS if not args.target or t.name in args.target]
     outcomes: list[Outcome] = []
     with tempfile.TemporaryDirectory(prefix="consulta-mutation-") as scratch:
-        base = args.keep or Path(scratch)
+        base = args.kept or args.keep or Path(scratch)
         for target in chosen:
             workdir = base / re.sub(r"\W+", "-", target.name).strip("-")
+            if args.kept:
+                outcomes += outcomes_of(target, workdir)
+                continue
             shutil.rmtree(workdir, ignore_errors=True)
             workdir.mkdir(parents=True)
             log(f"{target.name}: mutating {', '.join(target.files)}")

@@ -89,6 +89,14 @@ def test_overlap_compares_instants_not_wall_clocks() -> None:
     assert [p.session_ids for p in overlapping_people([a, b, c])] == [(1, 2)]
 
 
+def test_every_pair_is_compared_after_a_pair_that_does_not_overlap() -> None:
+    # Found by mutation testing: stopping at the first pair that does not overlap.
+    a = slot(1, at(5, 8), at(5, 9), full("Ana", moderator="M1"))
+    b = slot(2, at(5, 10), at(5, 11), full("Ana", moderator="M2"))
+    c = slot(3, at(5, 10, 30), at(5, 11, 30), full("Ana", moderator="M3"))
+    assert [p.session_ids for p in overlapping_people([a, b, c])] == [(2, 3)]
+
+
 def test_overlap_without_a_shared_person_is_no_problem() -> None:
     a = slot(1, at(5, 9), at(5, 10), full("Ana", moderator="M1"))
     b = slot(2, at(5, 9), at(5, 10), full("Bea", moderator="M2"))

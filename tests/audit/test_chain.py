@@ -3,6 +3,7 @@ check that verification makes."""
 
 import hashlib
 import json
+import time
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -202,3 +203,17 @@ def test_the_time_is_hashed_to_the_microsecond() -> None:
         for us in (0, 1, 999_999)
     }
     assert len(hashes) == 3
+
+
+def test_the_hash_does_not_depend_on_the_machines_time_zone(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Found by mutation testing: converting to the machine's zone instead of UTC passed every
+    # test on a machine that runs in UTC.
+    monkeypatch.setenv("TZ", "America/Montevideo")
+    time.tzset()
+    try:
+        assert [entry_hash(**e.fields()) for e in ENTRIES] == [e.hash for e in ENTRIES]
+    finally:
+        monkeypatch.undo()
+        time.tzset()

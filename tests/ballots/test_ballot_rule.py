@@ -164,8 +164,9 @@ def test_the_general_path_refuses_a_topic_of_another_consultation(
     app: FastAPI, setup: Setup
 ) -> None:
     before = snapshot(app)
-    with pytest.raises(NotFound):
+    with pytest.raises(NotFound) as refused:
         general(app, setup, "rate", topic_id=setup.other_topic, score=1)
+    assert str(refused.value) == f"No topic {setup.other_topic} in this consultation."
     assert snapshot(app) == before
 
 
