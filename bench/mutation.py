@@ -258,7 +258,7 @@ def signature(name: str, diff: str) -> str:
     """What a survivor is, independent of mutmut's numbering: its function and changed lines."""
     function = name.rpartition("__mutmut_")[0].rpartition(".")[2]
     changed = [
-        line.strip()
+        line[0] + " ".join(line[1:].split())
         for line in diff.splitlines()
         if line[:1] in "+-" and not line.startswith(("+++", "---"))
     ]
