@@ -268,7 +268,7 @@ def signature(name: str, diff: str) -> str:
 def load_reasons() -> dict[str, str]:
     if not EQUIVALENT.exists():
         return {}
-    entries = tomllib.loads(EQUIVALENT.read_text())["equivalent"]
+    entries = tomllib.loads(EQUIVALENT.read_text()).get("equivalent", [])
     return {entry["signature"]: entry["reason"] for entry in entries}
 
 

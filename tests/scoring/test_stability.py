@@ -254,3 +254,17 @@ def test_resample_weights_in_batches_give_exactly_the_draws_asked_for(
     batches = list(resample_weights(np.random.default_rng(0), 7, 10))
     assert [len(b) for b in batches] == [3, 3, 3, 1]
     assert (np.concatenate(batches) == whole).all()
+
+
+def test_a_rating_matrix_refuses_either_array_in_the_wrong_shape() -> None:
+    # Found by mutation testing: each array is checked on its own, and a participant with no
+    # topic to rate has no rating.
+    ones = np.ones((2, 5), dtype=np.int64)
+    wrong = np.ones((2, 4), dtype=np.int64)
+    with pytest.raises(ValueError, match="shape"):
+        RatingMatrix(SCALE, TOPICS, ["a", "b"], ones, wrong.astype(bool))
+    with pytest.raises(ValueError, match="shape"):
+        RatingMatrix(SCALE, TOPICS, ["a", "b"], wrong, ones.astype(bool))
+    nothing = np.zeros((1, 0), dtype=np.int64)
+    with pytest.raises(ValueError, match="^every participant must have at least one rating$"):
+        RatingMatrix(SCALE, (), ["a"], nothing, nothing.astype(bool))
