@@ -266,5 +266,5 @@ def test_a_rating_matrix_refuses_either_array_in_the_wrong_shape() -> None:
     with pytest.raises(ValueError, match="shape"):
         RatingMatrix(SCALE, TOPICS, ["a", "b"], wrong, ones.astype(bool))
     nothing = np.zeros((1, 0), dtype=np.int64)
-    with pytest.raises(ValueError, match="^every participant must have at least one rating$"):
+    with pytest.raises(ValueError, match=r"^every participant must have at least one rating$"):
         RatingMatrix(SCALE, (), ["a"], nothing, nothing.astype(bool))
