@@ -149,3 +149,16 @@ def test_a_group_with_no_participants_is_folded_whatever_the_minimum() -> None:
     assert folded_group("academia", {}, 1) == OTHER
     assert folded_group("academia", {"academia": 1}, 1) == "academia"
     assert folded_group("academia", {"academia": 1}, 2) == OTHER
+
+
+@pytest.mark.parametrize(
+    ("lo", "hi", "allowed"),
+    [(0, 10, True), (0, 11, False), (-5, 5, True), (-6, 5, False), (-5, 6, False), (1, 2, True)],
+)
+def test_a_scale_has_at_most_eleven_levels(lo: int, hi: int, allowed: bool) -> None:
+    # Found by mutation testing: both sides of the limit, with negative levels too.
+    if allowed:
+        assert len(Scale(lo, hi).levels) == hi - lo + 1
+    else:
+        with pytest.raises(ValueError, match="at most 11 levels"):
+            Scale(lo, hi)
