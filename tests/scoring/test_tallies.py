@@ -92,7 +92,7 @@ def test_tallies_refuse_histograms_that_do_not_fit_the_scale_or_topics() -> None
         Tallies(SCALE, TOPICS, {(1, "other"): (1, 2)}, {"other": 3}, 3)
     with pytest.raises(ValueError, match="not a candidate"):
         Tallies(SCALE, TOPICS, {(7, "other"): (1, 0, 0, 0, 0)}, {"other": 1}, 1)
-    with pytest.raises(ValueError, match="unique"):
+    with pytest.raises(ValueError, match=r"^topic ids must be unique$"):
         Tallies(SCALE, (TopicRef(1, "a"), TopicRef(1, "b")), {}, {}, 0)
 
 
