@@ -17,7 +17,7 @@ from app.ballots.schemas import RatingIn
 from app.ballots.writer import Rate, Replace, Written
 from app.db import transaction
 from app.errors import Conflict, Invalid, NotFound
-from app.models import Account, Consultation
+from app.models import Account, Consultation, Participant, Rating, TallyVersion
 from tests.actors import API, Actor, add_topics, admin, create_consultation, move, register
 from tests.snapshots import snapshot
 
@@ -264,3 +264,48 @@ async def test_a_topic_of_another_consultation_is_refused(
     assert ballot.status_code == 422
     assert ballot.json()["errors"][0]["loc"] == ["body", "ratings", 0, "topic_id"]
     assert snapshot(app) == before
+
+
+async def test_a_whole_ballot_on_the_general_path_replaces_only_the_callers_ratings(
+    client: httpx.AsyncClient, app: FastAPI, setup: Setup
+) -> None:
+    # Found by mutation testing: what the general path's replace deletes, marks and bumps.
+    t0, t1, t2 = setup.topics
+    other = await register(client)
+    for voter in (setup.voter, other):
+        for topic in (t0, t1, t2):
+            url = f"{API}/consultations/{setup.slug}/ballot/{topic}"
+            assert (
+                await client.put(url, json={"score": 1}, headers=voter.headers)
+            ).status_code == 200
+
+    def version() -> int:
+        with transaction(app.state.sessions) as session:
+            return int(session.scalar(select(TallyVersion.version)) or 0)
+
+    def stored(who: Actor) -> tuple[list[tuple[int, int]], bool]:
+        with transaction(app.state.sessions) as session:
+            participant = session.scalars(
+                select(Participant).join(Account).where(Account.email == who.email)
+            ).one()
+            rows = session.execute(
+                select(Rating.topic_id, Rating.score)
+                .where(Rating.participant_id == participant.id)
+                .order_by(Rating.topic_id)
+            )
+            return [tuple(row) for row in rows], participant.active  # type: ignore[misc]
+
+    before = version()
+    general(app, setup, "replace", ratings=[RatingIn(topic_id=t1, score=HI)])
+    assert stored(setup.voter) == ([(t1, HI)], True)
+    assert stored(other) == ([(t0, 1), (t1, 1), (t2, 1)], True)
+    assert version() > before
+    general(app, setup, "replace", ratings=[])
+    assert stored(setup.voter) == ([], False)
+    assert stored(other)[0] == [(t0, 1), (t1, 1), (t2, 1)]
+
+
+def test_the_general_path_names_an_unknown_topic(app: FastAPI, setup: Setup) -> None:
+    with pytest.raises(Invalid) as refused:
+        general(app, setup, "replace", ratings=[RatingIn(topic_id=setup.other_topic, score=1)])
+    assert str(refused.value) == f"No topic {setup.other_topic} in this consultation."
