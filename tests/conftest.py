@@ -15,10 +15,17 @@ from collections.abc import AsyncIterator, Iterator
 import httpx
 import pytest
 from fastapi import FastAPI
+from hypothesis import settings as hypothesis_settings
 
 from app.config import Settings
 from app.main import create_app
 from tests.databases import Databases, Reader, settings_for
+
+# CI runs `pytest --hypothesis-profile=ci`: the property tests draw the same examples on every
+# run (derandomized, no example database), so a failure in CI can be reproduced by running the
+# same command. Locally the default profile explores new examples each run. Registered here, at
+# import, before any test module builds its own settings on top of the loaded profile.
+hypothesis_settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
 
 
 def pytest_configure(config: pytest.Config) -> None:

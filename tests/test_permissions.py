@@ -1,5 +1,6 @@
 """Who may call what: every endpoint of accounts, consultations, topics and ballots, called by
-each kind of caller, with the status each must get."""
+each kind of caller, with the status each must get; a refused call leaves the whole stored state
+as it was."""
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -24,6 +25,7 @@ from tests.actors import (
     unique_email,
 )
 from tests.mail import app_of, latest_token
+from tests.snapshots import assert_unchanged, snapshot
 
 CALLERS = (
     "anonymous",
@@ -38,6 +40,7 @@ CALLERS = (
 
 @dataclass
 class World:
+    app: FastAPI
     client: httpx.AsyncClient
     actors: dict[str, Actor]
     draft: str  # a draft consultation; `committee` sits on it
@@ -76,7 +79,7 @@ async def world(client: httpx.AsyncClient, app: FastAPI) -> World:
     await seat(client, boss, opened, actors["committee"], "technical_community")
     await seat(client, boss, elsewhere, actors["other_committee"], "private_sector")
     await move(client, boss, opened, "open")
-    return World(client, actors, draft, opened, draft_topic, open_topic)
+    return World(app, client, actors, draft, opened, draft_topic, open_topic)
 
 
 _n = count()
@@ -399,10 +402,15 @@ async def test_permission_matrix(
         actor = world.actors[caller]
         method, path, kwargs = await prepare(world, actor)
         headers = actor.headers | kwargs.pop("headers", {})
+        before = snapshot(world.app)
         response = await world.client.request(method, API + path, headers=headers, **kwargs)
         got.append(response.status_code)
         if response.status_code >= 400:
             assert response.headers["content-type"] == "application/problem+json"
+            status = response.status_code
+            assert_unchanged(
+                world.app, before, method=method, path=path, status=status, context=caller
+            )
         if response.status_code == 401:
             assert response.headers["www-authenticate"] == "Bearer"
     assert dict(zip(CALLERS, got, strict=True)) == dict(zip(CALLERS, expected, strict=True))

@@ -8,7 +8,7 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from itertools import combinations
 from zoneinfo import ZoneInfo
 
@@ -80,8 +80,11 @@ def person_key(name: str) -> str:
 
 
 def outside_event(slot: SessionSlot, event: Event) -> bool:
+    """Whether the session runs on a day outside the event's, in the event's time zone. The end
+    is exclusive: a session that ends at midnight after the last day is still on the last day."""
     zone = ZoneInfo(event.timezone)
-    for moment in (slot.starts_at, slot.ends_at):
+    last_moment = None if slot.ends_at is None else slot.ends_at - timedelta(microseconds=1)
+    for moment in (slot.starts_at, last_moment):
         if moment is None:
             continue
         try:

@@ -145,6 +145,8 @@ def consensus(tallies: Tallies, *, min_group_size: int) -> Scores:
 def majority_grade(counts: Sequence[int], scale: Scale) -> float:
     """Majority judgment of one topic: its lower median, moved by the majority gauge."""
     n = sum(counts)
+    if n == 0:
+        raise ValueError("majority judgment of a topic without ratings")
     middle = (n - 1) // 2
     below = 0
     for level, count in zip(scale.levels, counts, strict=True):
@@ -152,7 +154,9 @@ def majority_grade(counts: Sequence[int], scale: Scale) -> float:
             above = n - below - count
             return level + above / n if above > below else level - below / n
         below += count
-    raise ValueError("majority judgment of a topic without ratings")
+    # Not reached: with n > 0 some level holds the median, and zip(strict=True) refuses
+    # counts that do not fit the scale.
+    raise ValueError(f"counts {list(counts)} do not fit the scale {scale.lo}..{scale.hi}")
 
 
 def majority_judgment(tallies: Tallies) -> Scores:

@@ -403,3 +403,34 @@ async def test_a_hand_made_session_has_no_origin_in_the_report(
     report = (await client.get(built.url("report.md"), headers=built.committee.headers)).text
     assert "## By hand" in report
     assert "Chosen from the ranking" not in report
+
+
+@pytest.mark.parametrize(
+    ("starts_at", "ends_at", "status"),
+    [
+        ("2030-08-07T23:00:00-05:00", "2030-08-08T00:00:00-05:00", 201),
+        ("2030-08-07T23:00:00-05:00", "2030-08-08T00:00:01-05:00", 422),
+        ("2030-08-08T00:00:00-05:00", "2030-08-08T01:00:00-05:00", 422),
+        ("2030-08-05T00:00:00-05:00", "2030-08-05T01:00:00-05:00", 201),
+        ("2030-08-04T23:59:59-05:00", "2030-08-05T01:00:00-05:00", 422),
+        # 20:00 in Panama on the last day, written in UTC (01:00 the day after).
+        ("2030-08-08T01:00:00Z", "2030-08-08T02:00:00Z", 201),
+    ],
+    ids=[
+        "ends-at-midnight",
+        "ends-past-midnight",
+        "day-after",
+        "first-minute",
+        "second-before",
+        "utc-next-day",
+    ],
+)
+async def test_session_times_are_checked_against_the_event_days_in_its_time_zone(
+    client: httpx.AsyncClient, built: Built, starts_at: str, ends_at: str, status: int
+) -> None:
+    response = await client.post(
+        built.url("agenda/sessions"),
+        json={"title": "S", "people": panel("P"), "starts_at": starts_at, "ends_at": ends_at},
+        headers=built.committee.headers,
+    )
+    assert response.status_code == status, response.text

@@ -1,6 +1,7 @@
 """A participant's ballot: receipt key, whole and single writes, withdrawal, the group fixed at
 the first rating, and no one else seeing it."""
 
+from collections.abc import Awaitable
 from dataclasses import dataclass
 
 import httpx
@@ -29,6 +30,14 @@ async def opened(client: httpx.AsyncClient, app: FastAPI) -> Open:
     return Open(slug, topics, boss)
 
 
+async def accepted(call: Awaitable[httpx.Response], status: int = 200) -> httpx.Response:
+    """Every write in these tests is checked, so that a later assertion never rests on a write
+    that was silently refused."""
+    response = await call
+    assert response.status_code == status, response.text
+    return response
+
+
 async def ballot(client: httpx.AsyncClient, slug: str, who: Actor) -> dict[str, object]:
     response = await client.get(f"{API}/consultations/{slug}/ballot", headers=who.headers)
     assert response.status_code == 200
@@ -44,10 +53,12 @@ async def test_before_any_rating_the_ballot_is_empty_with_a_stable_key(
     assert first["ratings"] == []
     assert first == await ballot(client, opened.slug, voter)
     assert db.scalar(select(Participant)) is None  # reading stored nothing
-    await client.put(
-        f"{API}/consultations/{opened.slug}/ballot/{opened.topics[0]}",
-        json={"score": 4},
-        headers=voter.headers,
+    await accepted(
+        client.put(
+            f"{API}/consultations/{opened.slug}/ballot/{opened.topics[0]}",
+            json={"score": 4},
+            headers=voter.headers,
+        )
     )
     after = await ballot(client, opened.slug, voter)
     assert after["ballot_key"] == first["ballot_key"]
@@ -59,10 +70,10 @@ async def test_single_writes_replace_and_withdraw(client: httpx.AsyncClient, ope
     voter = await register(client)
     url = f"{API}/consultations/{opened.slug}/ballot"
     t0, t1, t2 = opened.topics
-    response = await client.put(f"{url}/{t0}", json={"score": 2}, headers=voter.headers)
+    response = await accepted(client.put(f"{url}/{t0}", json={"score": 2}, headers=voter.headers))
     assert response.json()["score"] == 2
-    await client.put(f"{url}/{t0}", json={"score": 5}, headers=voter.headers)
-    await client.put(f"{url}/{t1}", json={"score": 1}, headers=voter.headers)
+    await accepted(client.put(f"{url}/{t0}", json={"score": 5}, headers=voter.headers))
+    await accepted(client.put(f"{url}/{t1}", json={"score": 1}, headers=voter.headers))
     scores = {
         r["topic_id"]: r["score"] for r in (await ballot(client, opened.slug, voter))["ratings"]
     }  # type: ignore[attr-defined]
@@ -78,7 +89,7 @@ async def test_single_writes_replace_and_withdraw(client: httpx.AsyncClient, ope
     assert (await client.delete(f"{url}/{t2}", headers=voter.headers)).status_code == 204
     final = (await ballot(client, opened.slug, voter))["ratings"]
     assert [(r["topic_id"], r["score"]) for r in final] == [(t1, 3)]  # type: ignore[attr-defined]
-    emptied = await client.put(url, json={"ratings": []}, headers=voter.headers)
+    emptied = await accepted(client.put(url, json={"ratings": []}, headers=voter.headers))
     assert emptied.json()["ratings"] == []
 
 
@@ -101,15 +112,21 @@ async def test_the_group_is_fixed_at_the_first_rating(
 ) -> None:
     voter = await register(client, group="academia")
     url = f"{API}/consultations/{opened.slug}/ballot"
-    await client.put(f"{url}/{opened.topics[0]}", json={"score": 4}, headers=voter.headers)
-    moved = await client.patch(
-        f"{API}/me", json={"stakeholder_group": "government"}, headers=voter.headers
+    await accepted(
+        client.put(f"{url}/{opened.topics[0]}", json={"score": 4}, headers=voter.headers)
+    )
+    moved = await accepted(
+        client.patch(f"{API}/me", json={"stakeholder_group": "government"}, headers=voter.headers)
     )
     assert moved.json()["stakeholder_group"] == "government"
-    await client.put(f"{url}/{opened.topics[1]}", json={"score": 2}, headers=voter.headers)
-    await client.delete(f"{url}/{opened.topics[0]}", headers=voter.headers)
-    await client.delete(f"{url}/{opened.topics[1]}", headers=voter.headers)
-    await client.put(f"{url}/{opened.topics[2]}", json={"score": 5}, headers=voter.headers)
+    await accepted(
+        client.put(f"{url}/{opened.topics[1]}", json={"score": 2}, headers=voter.headers)
+    )
+    await accepted(client.delete(f"{url}/{opened.topics[0]}", headers=voter.headers), 204)
+    await accepted(client.delete(f"{url}/{opened.topics[1]}", headers=voter.headers), 204)
+    await accepted(
+        client.put(f"{url}/{opened.topics[2]}", json={"score": 5}, headers=voter.headers)
+    )
     groups = set(db.scalars(select(Rating.stakeholder_group)))
     assert groups == {"academia"}
 
@@ -134,8 +151,10 @@ async def test_ballot_writes_are_counted_not_itemised(
     voter = await register(client)
     url = f"{API}/consultations/{opened.slug}/ballot"
     for score in (1, 2, 3):
-        await client.put(f"{url}/{opened.topics[0]}", json={"score": score}, headers=voter.headers)
-    await client.delete(f"{url}/{opened.topics[0]}", headers=voter.headers)
+        await accepted(
+            client.put(f"{url}/{opened.topics[0]}", json={"score": score}, headers=voter.headers)
+        )
+    await accepted(client.delete(f"{url}/{opened.topics[0]}", headers=voter.headers), 204)
     assert db.scalar(select(Participant.ballot_writes)) == 4
     await move(client, opened.admin, opened.slug, "close")
     actions = list(db.scalars(select(AuditEntry.action).order_by(AuditEntry.id)))
@@ -151,7 +170,9 @@ async def test_no_endpoint_shows_another_participants_ratings(
 ) -> None:
     voter = await register(client)
     url = f"{API}/consultations/{opened.slug}/ballot"
-    await client.put(f"{url}/{opened.topics[0]}", json={"score": 5}, headers=voter.headers)
+    await accepted(
+        client.put(f"{url}/{opened.topics[0]}", json={"score": 5}, headers=voter.headers)
+    )
     for reader in (await register(client), opened.admin):
         own = await ballot(client, opened.slug, reader)
         assert own["ratings"] == []
@@ -166,18 +187,24 @@ async def test_a_participant_with_no_ratings_left_is_not_counted(
     voter = await register(client)
     url = f"{API}/consultations/{opened.slug}/ballot"
     detail = f"{API}/consultations/{opened.slug}"
-    await client.put(f"{url}/{opened.topics[0]}", json={"score": 4}, headers=voter.headers)
-    await client.put(f"{url}/{opened.topics[1]}", json={"score": 2}, headers=voter.headers)
+    await accepted(
+        client.put(f"{url}/{opened.topics[0]}", json={"score": 4}, headers=voter.headers)
+    )
+    await accepted(
+        client.put(f"{url}/{opened.topics[1]}", json={"score": 2}, headers=voter.headers)
+    )
     assert (await client.get(detail)).json()["counts"]["participants"] == 1
-    await client.delete(f"{url}/{opened.topics[0]}", headers=voter.headers)
+    await accepted(client.delete(f"{url}/{opened.topics[0]}", headers=voter.headers), 204)
     assert (await client.get(detail)).json()["counts"]["participants"] == 1
-    await client.delete(f"{url}/{opened.topics[1]}", headers=voter.headers)
+    await accepted(client.delete(f"{url}/{opened.topics[1]}", headers=voter.headers), 204)
     assert (await client.get(detail)).json()["counts"] == {
         "topics": 3,
         "participants": 0,
         "ratings": 0,
     }
-    await client.put(f"{url}/{opened.topics[2]}", json={"score": 1}, headers=voter.headers)
+    await accepted(
+        client.put(f"{url}/{opened.topics[2]}", json={"score": 1}, headers=voter.headers)
+    )
     assert (await client.get(detail)).json()["counts"]["participants"] == 1
-    await client.put(url, json={"ratings": []}, headers=voter.headers)
+    await accepted(client.put(url, json={"ratings": []}, headers=voter.headers))
     assert (await client.get(detail)).json()["counts"]["participants"] == 0

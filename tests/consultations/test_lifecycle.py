@@ -4,7 +4,14 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from app.consultations.lifecycle import IllegalMove, Move, next_state
+from app.consultations.lifecycle import (
+    IllegalMove,
+    Move,
+    accepts_ballots,
+    next_state,
+    rules_editable,
+    topics_editable,
+)
 from app.vocabulary import ConsultationState as S
 from tests.actors import API, add_topics, admin, create_consultation, move
 
@@ -24,6 +31,52 @@ def test_transition_table(state: S, step: Move) -> None:
     else:
         with pytest.raises(IllegalMove):
             next_state(state, step)
+
+
+# What a refused move says: the state it is in and every move allowed from there (sorted).
+MESSAGES = {
+    (S.draft, Move.close): "Cannot close a consultation that is draft (allowed from draft: open).",
+    (S.open, Move.open): "Cannot open a consultation that is open (allowed from open: close).",
+    (S.open, Move.finalize): (
+        "Cannot finalize a consultation that is open (allowed from open: close)."
+    ),
+    (S.closed, Move.open): (
+        "Cannot open a consultation that is closed (allowed from closed: finalize, reopen)."
+    ),
+    (S.closed, Move.close): (
+        "Cannot close a consultation that is closed (allowed from closed: finalize, reopen)."
+    ),
+    (S.finalized, Move.reopen): ("Cannot reopen a consultation that is finalized (it is final)."),
+}
+
+
+@pytest.mark.parametrize(("state", "step"), MESSAGES, ids=[f"{s}-{m}" for s, m in MESSAGES])
+def test_a_refused_move_names_the_moves_allowed_from_that_state(state: S, step: Move) -> None:
+    with pytest.raises(IllegalMove) as refused:
+        next_state(state, step)
+    assert str(refused.value) == MESSAGES[(state, step)]
+
+
+def test_every_refused_move_of_a_state_gives_the_same_allowed_moves() -> None:
+    for state in S:
+        hints = set()
+        for step in Move:
+            if (state, step) not in ALLOWED:
+                with pytest.raises(IllegalMove) as refused:
+                    next_state(state, step)
+                hints.add(str(refused.value).split("(", 1)[1])
+        allowed = sorted(m.value for (s, m) in ALLOWED if s == state)
+        expected = (
+            f"allowed from {state.value}: {', '.join(allowed)})." if allowed else "it is final)."
+        )
+        assert hints == {expected}
+
+
+@pytest.mark.parametrize("state", list(S))
+def test_what_each_state_permits(state: S) -> None:
+    assert accepts_ballots(state) is (state is S.open)
+    assert rules_editable(state) is (state is S.draft)
+    assert topics_editable(state) is (state is S.draft)
 
 
 # How to bring a fresh consultation into each state over the API (finalize comes with the agenda).
@@ -49,6 +102,9 @@ async def test_lifecycle_over_http(
     else:
         assert response.status_code == 409
         assert response.json()["state"] == state.value
+        with pytest.raises(IllegalMove) as refused:
+            next_state(state, step)
+        assert response.json()["detail"] == str(refused.value)
         assert detail["state"] == state.value
 
 
@@ -61,6 +117,9 @@ async def test_finalized_2017_edition_refuses_every_move(
             f"{API}/consultations/lacigf-2017/{step.value}", headers=boss.headers
         )
         assert response.status_code == 409
+        assert response.json()["detail"] == (
+            f"Cannot {step.value} a consultation that is finalized (it is final)."
+        )
 
 
 async def test_opening_without_topics_is_409(client: httpx.AsyncClient, app: FastAPI) -> None:

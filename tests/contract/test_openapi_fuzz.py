@@ -1,6 +1,6 @@
 """Contract fuzzing: Schemathesis generates requests for every operation of our own
 /openapi.json and checks each response: never a 5xx, and every status code, content type,
-header and body as documented.
+header and body as documented; and a refused request leaves the whole stored state as it was.
 
 Each role (admin, committee, participant) fuzzes its own world (a fresh database with
 consultations in every state), so that one role's writes cannot spoil another's run. Part of the
@@ -26,6 +26,7 @@ from app.scoring import METHODS
 from tests.actors import PASSWORD
 from tests.contract.world import ROLES, World, world_on_fresh_database
 from tests.databases import Databases, settings_for
+from tests.snapshots import assert_unchanged, snapshot
 
 MAX_EXAMPLES = 25
 # Each run fuzzes with a fresh seed (CONSULTA_FUZZ_SEED, chosen once per run in conftest.py and
@@ -153,8 +154,13 @@ def test_every_operation_honours_its_documented_contract(
         if method == "DELETE" and path.endswith("/auth/token"):
             token = world.fresh_token("fuzzer")  # signing out revokes the token presented
         case.headers = (case.headers or {}) | {"Authorization": f"Bearer {token}"}
+        before = snapshot(world.app)
         response = case.call_and_validate(excluded_checks=EXCLUDED_CHECKS)
         statuses.add(response.status_code)
+        if response.status_code >= 400:
+            assert_unchanged(
+                world.app, before, method=method, path=path, status=response.status_code
+            )
 
     try:
         fuzz()

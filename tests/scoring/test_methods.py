@@ -16,6 +16,7 @@ from app.scoring.methods import (
     majority_grade,
     majority_judgment,
     mean,
+    rating_sum,
     schulze,
     score_topics,
     strongest_paths,
@@ -348,3 +349,48 @@ def test_schulze_needs_pairwise_counts() -> None:
         schulze(plain)
     with pytest.raises(ValueError, match="pairwise"):
         score_topics("schulze", plain, prior_weight=5, min_group_size=5)
+
+
+# Found by mutation testing (bench/MUTATION.md): each refusal says what is missing, and where.
+
+
+def test_each_refusal_names_what_the_method_lacks() -> None:
+    plain = Tallies(SCALE, topics("A"), {(1, "other"): (0, 0, 1, 0, 0)}, {"other": 1}, 1)
+    with pytest.raises(ValueError, match=r"^zscore needs per-participant profiles, which"):
+        zscore(plain)
+    with pytest.raises(ValueError, match=r"^schulze needs pairwise counts, which these"):
+        schulze(plain)
+    # Through score_topics the check comes first, naming the method as asked for.
+    with pytest.raises(ValueError, match=r"^method 'zscore' needs per-participant profiles;"):
+        score_topics("zscore", plain, prior_weight=5, min_group_size=5)
+    with pytest.raises(ValueError, match=r"^method 'schulze' needs pairwise counts;"):
+        score_topics("schulze", plain, prior_weight=5, min_group_size=5)
+
+
+def test_zscore_says_when_profiles_and_histograms_disagree() -> None:
+    tallies = Tallies(
+        SCALE, topics("A"), {(1, "other"): (0, 0, 2, 0, 0)}, {"other": 2}, 2,
+        profiles=[(1, 3, 1, 3, 9, 1)],
+    )  # fmt: skip
+    with pytest.raises(ValueError, match=r"^the profiles and the histograms count different"):
+        zscore(tallies)
+
+
+def test_majority_grade_of_no_ratings_says_so() -> None:
+    with pytest.raises(ValueError, match=r"^majority judgment of a topic without ratings$"):
+        majority_grade((0, 0, 0, 0, 0), SCALE)
+
+
+def test_an_unknown_method_is_named_in_the_refusal() -> None:
+    with pytest.raises(UnknownMethod) as refused:
+        score_topics(
+            "borda", Tallies(SCALE, topics("A"), {}, {}, 0), prior_weight=5, min_group_size=5
+        )
+    assert refused.value.name == "borda"
+    assert str(refused.value).startswith("unknown scoring method 'borda'; known: mean, ")
+
+
+def test_a_histogram_that_does_not_fit_the_scale_is_refused() -> None:
+    with pytest.raises(ValueError, match="zip"):
+        rating_sum((1, 2), SCALE)
+    assert rating_sum((1, 0, 0, 0, 2), SCALE) == 11

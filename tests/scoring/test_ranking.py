@@ -3,7 +3,7 @@ import math
 import pytest
 
 from app.scoring.methods import METHODS, WILSON_Z, UnknownMethod
-from app.scoring.ranking import Entry, GroupStat, competition_ranks, rank
+from app.scoring.ranking import TIE_DECIMALS, Entry, GroupStat, competition_ranks, rank
 from app.scoring.tallies import Rating, Scale, Tallies, TopicRef, tallies_from_ballots
 
 SCALE = Scale(1, 5)
@@ -93,6 +93,32 @@ def test_competition_ranks_compare_scores_to_twelve_decimals() -> None:
         4: 4,
     }
     assert competition_ranks({}) == {}
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "tied"),
+    [
+        (2.5, 2.5 + 4e-13, True),  # equal once rounded to 12 decimals
+        (2.5, 2.5 - 4e-13, True),
+        (2.5, 2.500000000001, False),  # differ at the 12th decimal
+        (2.5, 2.499999999999, False),
+        (0.1 + 0.2, 0.3, True),  # floating-point noise far below it
+        (1 / 3, 0.333333333333, True),
+        (1 / 3, 0.333333333334, False),
+    ],
+    ids=["+4e-13", "-4e-13", "+1e-12", "-1e-12", "0.1+0.2", "third-rounded", "third-off"],
+)
+def test_scores_equal_at_twelve_decimals_tie_and_scores_differing_at_the_twelfth_do_not(
+    a: float, b: float, tied: bool
+) -> None:
+    assert TIE_DECIMALS == 12
+    ranks = competition_ranks({1: a, 2: b, 3: 9.0, 4: -9.0})
+    assert (ranks[3], ranks[4]) == (1, 4)
+    if tied:
+        assert (ranks[1], ranks[2]) == (2, 2)
+    else:
+        assert sorted((ranks[1], ranks[2])) == [2, 3]
+        assert (ranks[1] < ranks[2]) == (a > b)
 
 
 def test_an_entry_carries_its_histogram_spread_interval_and_groups() -> None:

@@ -1,3 +1,4 @@
+import importlib
 import random
 
 import numpy as np
@@ -16,6 +17,8 @@ from app.scoring.stability import (
 )
 from app.scoring.tallies import BallotError, Rating, Scale, TopicRef, tallies_from_ballots
 
+# The module itself (app.scoring's `stability` is the function).
+stability_module = importlib.import_module("app.scoring.stability")
 SCALE = Scale(1, 5)
 TOPICS = tuple(TopicRef(i, title) for i, title in enumerate("ABCDE", start=1))
 GROUPS = ["civil_society"] * 6 + ["government"] * 3 + ["academia"] * 2 + ["other"]
@@ -192,3 +195,76 @@ def test_a_consultation_without_ratings_has_an_empty_report() -> None:
     assert [(s.topic.title, s.rank, s.p_top, s.rank_interval) for s in stable] == [
         (title, None, 0.0, None) for title in "ABCDE"
     ]
+
+
+# Found by mutation testing (bench/MUTATION.md): the edges of the cut, the default seed, where
+# unrated topics go, and batching that must not change the report.
+
+
+def test_the_cut_may_be_the_first_place_alone() -> None:
+    matrix = rating_matrix(clear_cut_rows(), SCALE, TOPICS)
+    p_top = {entry.topic.title: entry.p_top for entry in report("mean", matrix, top=1)}
+    assert p_top["A"] == 1.0
+    assert p_top["B"] == 0.0
+
+
+def test_the_default_seed_is_zero() -> None:
+    matrix = rating_matrix(mixed_rows(2), SCALE, TOPICS)
+    default = stability("mean", matrix, top=2, prior_weight=5, min_group_size=3)
+    assert default == report("mean", matrix, seed=0)
+    assert default != report("mean", matrix, seed=1)
+
+
+def test_a_topic_that_no_one_rated_is_listed_after_every_ranked_topic() -> None:
+    # "A" sorts first by title but was never rated: it comes after the ranked topics.
+    topics = (TopicRef(1, "A"), TopicRef(2, "B"), TopicRef(3, "C"))
+    rows = [(f"p{i}", "other", topic_id, 6 - topic_id) for i in range(5) for topic_id in (2, 3)]
+    stable = report("mean", rating_matrix(rows, SCALE, topics))
+    assert [(s.topic.title, s.rank) for s in stable] == [("B", 1), ("C", 2), ("A", None)]
+
+
+def test_a_topic_missing_from_a_draw_ranks_just_after_that_draws_last_ranked_topic() -> None:
+    # C is rated 5 by one participant in ten: first when drawn, and in the draws that leave that
+    # participant out (about a third) it ranks just after A and B, that is 3rd.
+    rows: list[Rating] = [(f"p{i}", "other", 1, 4) for i in range(10)]
+    rows += [(f"p{i}", "other", 2, 3) for i in range(10)]
+    rows.append(("p0", "other", 3, 5))
+    stable = {s.topic.title: s for s in report("mean", rating_matrix(rows, SCALE, TOPICS[:3]))}
+    assert stable["C"].rank == 1
+    assert stable["C"].rank_interval == (1, 3)
+    assert 0.0 < stable["C"].p_top < 1.0
+
+
+@pytest.mark.parametrize("method", ["mean", "schulze"])
+def test_batching_the_draws_and_the_pairwise_counts_changes_nothing(
+    method: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    matrix = rating_matrix(mixed_rows(4), SCALE, TOPICS)
+    whole = report(method, matrix)
+    # A few cells per batch: many batches of draws, and pairwise counts in blocks of one row.
+    monkeypatch.setattr(stability_module, "BATCH_CELLS", 5)
+    assert report(method, matrix) == whole
+
+
+def test_resample_weights_in_batches_give_exactly_the_draws_asked_for(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    [whole] = resample_weights(np.random.default_rng(0), 7, 10)
+    monkeypatch.setattr(stability_module, "BATCH_CELLS", 21)  # 3 draws of 7 per batch
+    batches = list(resample_weights(np.random.default_rng(0), 7, 10))
+    assert [len(b) for b in batches] == [3, 3, 3, 1]
+    assert (np.concatenate(batches) == whole).all()
+
+
+def test_a_rating_matrix_refuses_either_array_in_the_wrong_shape() -> None:
+    # Found by mutation testing: each array is checked on its own, and a participant with no
+    # topic to rate has no rating.
+    ones = np.ones((2, 5), dtype=np.int64)
+    wrong = np.ones((2, 4), dtype=np.int64)
+    with pytest.raises(ValueError, match="shape"):
+        RatingMatrix(SCALE, TOPICS, ["a", "b"], ones, wrong.astype(bool))
+    with pytest.raises(ValueError, match="shape"):
+        RatingMatrix(SCALE, TOPICS, ["a", "b"], wrong, ones.astype(bool))
+    nothing = np.zeros((1, 0), dtype=np.int64)
+    with pytest.raises(ValueError, match=r"^every participant must have at least one rating$"):
+        RatingMatrix(SCALE, (), ["a"], nothing, nothing.astype(bool))

@@ -4,11 +4,13 @@ import pytest
 from hypothesis import given
 
 from app.scoring.tallies import (
+    OTHER,
     BallotError,
     Scale,
     Tallies,
     TopicRef,
     fold_small_groups,
+    folded_group,
     tallies_from_ballots,
     topic_histograms,
 )
@@ -90,7 +92,7 @@ def test_tallies_refuse_histograms_that_do_not_fit_the_scale_or_topics() -> None
         Tallies(SCALE, TOPICS, {(1, "other"): (1, 2)}, {"other": 3}, 3)
     with pytest.raises(ValueError, match="not a candidate"):
         Tallies(SCALE, TOPICS, {(7, "other"): (1, 0, 0, 0, 0)}, {"other": 1}, 1)
-    with pytest.raises(ValueError, match="unique"):
+    with pytest.raises(ValueError, match=r"^topic ids must be unique$"):
         Tallies(SCALE, (TopicRef(1, "a"), TopicRef(1, "b")), {}, {}, 0)
 
 
@@ -140,3 +142,23 @@ def test_tallies_add_up_to_the_ballots(consultation: Consultation) -> None:
         both = sum(1 for p in groups if (p, a) in rated and (p, b) in rated)
         assert 0 < wins <= both
         assert wins + tallies.pairwise.get((b, a), 0) <= both
+
+
+def test_a_group_with_no_participants_is_folded_whatever_the_minimum() -> None:
+    # Found by mutation testing: a group absent from the sizes has size 0.
+    assert folded_group("academia", {}, 1) == OTHER
+    assert folded_group("academia", {"academia": 1}, 1) == "academia"
+    assert folded_group("academia", {"academia": 1}, 2) == OTHER
+
+
+@pytest.mark.parametrize(
+    ("lo", "hi", "allowed"),
+    [(0, 10, True), (0, 11, False), (-5, 5, True), (-6, 5, False), (-5, 6, False), (1, 2, True)],
+)
+def test_a_scale_has_at_most_eleven_levels(lo: int, hi: int, allowed: bool) -> None:
+    # Found by mutation testing: both sides of the limit, with negative levels too.
+    if allowed:
+        assert len(Scale(lo, hi).levels) == hi - lo + 1
+    else:
+        with pytest.raises(ValueError, match="at most 11 levels"):
+            Scale(lo, hi)
