@@ -83,13 +83,12 @@ def create_consultation(session: Session, slug: str) -> tuple[Consultation, list
     for position, title in enumerate(DEMO_TOPICS):
         session.add(Topic(consultation_id=consultation.id, title=title, position=position))
     session.flush()
-    audit.record(
+    audit.consultation_event(
         session,
+        consultation,
+        "consultation.demo",
         actor=None,
-        action="consultation.demo",
-        target_type="consultation",
-        target_id=slug,
-        consultation_id=consultation.id,
+        target=("consultation", slug),
         detail={"synthetic": True},
     )
     return consultation, list(DEMO_TOPICS)

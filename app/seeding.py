@@ -114,13 +114,11 @@ def load_edition(session: Session, edition: Edition) -> bool:
             )
         )
     session.flush()
-    audit.record(
+    audit.consultation_event(
         session,
+        consultation,
+        "consultation.seed",
         actor=None,
-        action="consultation.seed",
-        target_type="consultation",
-        target_id=consultation.slug,
-        consultation_id=consultation.id,
         detail={
             "source": edition.source,
             "topics": len(edition.topics),

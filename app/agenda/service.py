@@ -4,6 +4,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
+from app import ordering
 from app.agenda import checks, cutline, report
 from app.agenda.models import AgendaSession, SessionPerson
 from app.agenda.schemas import (
@@ -162,13 +163,12 @@ def create_session(
     )
     session.add(row)
     session.flush()
-    audit.record(
+    audit.consultation_event(
         session,
+        consultation,
+        "session.create",
         actor=actor,
-        action="session.create",
-        target_type="session",
-        target_id=row.id,
-        consultation_id=consultation.id,
+        target=("session", row.id),
         detail={"title": row.title},
     )
     return row
@@ -202,13 +202,12 @@ def update_session(
     for field, value in changes.items():
         setattr(row, field, value)
     session.flush()
-    audit.record(
+    audit.consultation_event(
         session,
+        consultation,
+        "session.update",
         actor=actor,
-        action="session.update",
-        target_type="session",
-        target_id=row.id,
-        consultation_id=consultation.id,
+        target=("session", row.id),
         detail={"fields": sorted(data.model_fields_set)},
     )
     return row
@@ -219,20 +218,16 @@ def reorder_sessions(
 ) -> None:
     """Puts the sessions in `order` (every session's id, once): each whose place changes gets
     its new position through update_session, so each move is checked and audited."""
-    rows = sessions(session, consultation)
-    if sorted(order) != sorted(r.id for r in rows):
-        raise Invalid("The new order must name every session once.", loc=("body", "order"))
-    by_id = {r.id: r for r in rows}
-    for position, session_id in enumerate(order):
-        row = by_id[session_id]
-        if row.position != position:
-            update_session(
-                session,
-                consultation=consultation,
-                row=row,
-                data=SessionUpdate(position=position),
-                actor=actor,
-            )
+    rows = {r.id: r for r in sessions(session, consultation)}
+    positions = {r.id: r.position for r in rows.values()}
+    for session_id, position in ordering.moves(positions, order, noun="session"):
+        update_session(
+            session,
+            consultation=consultation,
+            row=rows[session_id],
+            data=SessionUpdate(position=position),
+            actor=actor,
+        )
 
 
 def delete_session(
@@ -240,13 +235,12 @@ def delete_session(
 ) -> None:
     _require_editable(consultation)
     session.delete(row)
-    audit.record(
+    audit.consultation_event(
         session,
+        consultation,
+        "session.delete",
         actor=actor,
-        action="session.delete",
-        target_type="session",
-        target_id=row.id,
-        consultation_id=consultation.id,
+        target=("session", row.id),
         detail={"title": row.title},
     )
 
@@ -312,12 +306,12 @@ def from_ranking(
         created.append(row)
     session.flush()
     if created:
-        audit.record(
+        audit.consultation_event(
             session,
+            consultation,
+            "agenda.from_ranking",
             actor=actor,
-            action="agenda.from_ranking",
-            target_type="agenda",
-            consultation_id=consultation.id,
+            target=("agenda", None),
             detail={
                 "method": method,
                 "top": top,

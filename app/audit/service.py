@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 from app.audit.chain import GENESIS, Link, entry_hash, first_broken
 from app.audit.models import AuditEntry
 from app.auth.models import Account
+from app.consultations.models import Consultation
 from app.db import utcnow
 from app.errors import Conflict
 
@@ -73,6 +74,43 @@ def record(
             continue
         return entry
     raise Conflict("Too many concurrent changes; try again.")
+
+
+def consultation_event(
+    session: Session,
+    consultation: Consultation,
+    action: str,
+    *,
+    actor: Account | None,
+    target: tuple[str, str | int | None] | None = None,
+    detail: dict[str, Any] | None = None,
+) -> AuditEntry:
+    """An entry in the consultation's chain: about the consultation itself, or about what
+    `target` (a type and an id) names in it."""
+    target_type, target_id = target or ("consultation", consultation.slug)
+    return record(
+        session,
+        actor=actor,
+        action=action,
+        target_type=target_type,
+        target_id=target_id,
+        consultation_id=consultation.id,
+        detail=detail,
+    )
+
+
+def account_event(
+    session: Session, account: Account, action: str, *, detail: dict[str, Any] | None = None
+) -> AuditEntry:
+    """An entry in the accounts chain, by the account about itself."""
+    return record(
+        session,
+        actor=account,
+        action=action,
+        target_type="account",
+        target_id=account.id,
+        detail=detail,
+    )
 
 
 def entries(

@@ -87,12 +87,8 @@ def create(
     )
     with conflict_on_duplicate(session, "An account with this email already exists."):
         session.add(account)
-    audit.record(
-        session,
-        actor=account,
-        action="account.create_admin" if account.is_admin else "account.register",
-        target_type="account",
-        target_id=account.id,
+    audit.account_event(
+        session, account, "account.create_admin" if account.is_admin else "account.register"
     )
     if account.is_admin:
         return account
@@ -162,13 +158,7 @@ def _mark_verified(session: Session, account: Account) -> None:
     session.execute(
         delete(EmailToken).where(EmailToken.account_id == account.id, EmailToken.purpose == VERIFY)
     )
-    audit.record(
-        session,
-        actor=account,
-        action="account.verify_email",
-        target_type="account",
-        target_id=account.id,
-    )
+    audit.account_event(session, account, "account.verify_email")
     committee.link_invitations(session, account)
 
 
@@ -209,13 +199,7 @@ def confirm_password_reset(
     account = _use_email_token(session, token=token, purpose=RESET)
     account.password_hash = hasher.hash(password)
     session.execute(delete(AccessToken).where(AccessToken.account_id == account.id))
-    audit.record(
-        session,
-        actor=account,
-        action="account.reset_password",
-        target_type="account",
-        target_id=account.id,
-    )
+    audit.account_event(session, account, "account.reset_password")
     _mark_verified(session, account)
     return account
 
@@ -247,14 +231,7 @@ def update(
             raise Invalid(f"{field} cannot be null.", loc=("body", field))
         setattr(account, field, value)
     fields = sorted(changes) + (["password"] if data.password is not None else [])
-    audit.record(
-        session,
-        actor=account,
-        action="account.update",
-        target_type="account",
-        target_id=account.id,
-        detail={"fields": fields},
-    )
+    audit.account_event(session, account, "account.update", detail={"fields": fields})
     return account
 
 

@@ -261,13 +261,11 @@ def _upsert_ratings(
 
 
 def record(session: Session, consultation: Consultation, report: ImportReport) -> None:
-    audit.record(
+    audit.consultation_event(
         session,
+        consultation,
+        "ratings.import",
         actor=None,
-        action="ratings.import",
-        target_type="consultation",
-        target_id=consultation.slug,
-        consultation_id=consultation.id,
         detail={
             "rows": report.rows,
             "participants": report.participants,

@@ -106,13 +106,12 @@ def seat(
         session, "The seat was taken at the same moment; try again.", Conflict
     ):
         session.add(member)
-    audit.record(
+    audit.consultation_event(
         session,
+        consultation,
+        "committee.seat",
         actor=actor,
-        action="committee.seat",
-        target_type="seat",
-        target_id=member.id,
-        consultation_id=consultation.id,
+        target=("seat", member.id),
         detail={
             "name": member.name,
             "stakeholder_group": member.stakeholder_group,
@@ -195,13 +194,12 @@ def unseat(session: Session, *, consultation: Consultation, member_id: int, acto
     if member is None or member.consultation_id != consultation.id:
         raise NotFound(f"No committee member {member_id} on this consultation.")
     session.delete(member)
-    audit.record(
+    audit.consultation_event(
         session,
+        consultation,
+        "committee.unseat",
         actor=actor,
-        action="committee.unseat",
-        target_type="seat",
-        target_id=member_id,
-        consultation_id=consultation.id,
+        target=("seat", member_id),
         detail={"name": member.name, "stakeholder_group": member.stakeholder_group},
     )
 

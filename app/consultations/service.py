@@ -3,8 +3,9 @@ from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import ColumnElement, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
+from app import ordering
 from app.audit import service as audit
 from app.auth.models import Account
 from app.auth.scopes import FULL, Grant, Scope
@@ -77,27 +78,21 @@ def list_visible(
 def counts(session: Session, consultation_ids: Sequence[int]) -> dict[int, Counts]:
     """Topics, participants (with at least one rating) and ratings, for several consultations
     in three queries."""
-    topics: dict[int, int] = dict(
-        session.execute(
-            select(Topic.consultation_id, func.count())
-            .where(Topic.consultation_id.in_(consultation_ids))
-            .group_by(Topic.consultation_id)
-        ).all()
-    )
-    ratings: dict[int, int] = dict(
-        session.execute(
-            select(Rating.consultation_id, func.count())
-            .where(Rating.consultation_id.in_(consultation_ids))
-            .group_by(Rating.consultation_id)
-        ).all()
-    )
-    participants: dict[int, int] = dict(
-        session.execute(
-            select(Participant.consultation_id, func.count())
-            .where(Participant.consultation_id.in_(consultation_ids), Participant.active)
-            .group_by(Participant.consultation_id)
-        ).all()
-    )
+
+    def per_consultation(
+        column: InstrumentedAttribute[int],
+        *where: ColumnElement[bool] | InstrumentedAttribute[bool],
+    ) -> dict[int, int]:
+        rows = session.execute(
+            select(column, func.count())
+            .where(column.in_(consultation_ids), *where)
+            .group_by(column)
+        )
+        return dict(rows.tuples().all())
+
+    topics = per_consultation(Topic.consultation_id)
+    ratings = per_consultation(Rating.consultation_id)
+    participants = per_consultation(Participant.consultation_id, Participant.active)
     return {
         cid: Counts(
             topics=topics.get(cid, 0),
@@ -137,13 +132,11 @@ def create(session: Session, *, data: ConsultationCreate, actor: Account) -> Con
             )
             copied += 1
         session.flush()
-    audit.record(
+    audit.consultation_event(
         session,
+        consultation,
+        "consultation.create",
         actor=actor,
-        action="consultation.create",
-        target_type="consultation",
-        target_id=consultation.slug,
-        consultation_id=consultation.id,
         detail={"copy_topics_from": data.copy_topics_from, "topics_copied": copied},
     )
     return consultation
@@ -176,13 +169,11 @@ def update(
         raise Invalid(str(exc), loc=("body",)) from exc
     for field, value in changes.items():
         setattr(consultation, field, value)
-    audit.record(
+    audit.consultation_event(
         session,
+        consultation,
+        "consultation.update",
         actor=actor,
-        action="consultation.update",
-        target_type="consultation",
-        target_id=consultation.slug,
-        consultation_id=consultation.id,
         detail={"fields": sorted(changes)},
     )
     return consultation
@@ -225,14 +216,8 @@ def move(
             "ballot_digest": results.ballot_digest(session, consultation, version),
         }
     consultation.state = new_state
-    audit.record(
-        session,
-        actor=actor,
-        action=f"consultation.{move.value}",
-        target_type="consultation",
-        target_id=consultation.slug,
-        consultation_id=consultation.id,
-        detail=detail,
+    audit.consultation_event(
+        session, consultation, f"consultation.{move.value}", actor=actor, detail=detail
     )
     return consultation
 
@@ -306,13 +291,12 @@ def add_topic(
     )
     with conflict_on_duplicate(session, f"A topic titled '{data.title}' already exists."):
         session.add(topic)
-    audit.record(
+    audit.consultation_event(
         session,
+        consultation,
+        "topic.create",
         actor=actor,
-        action="topic.create",
-        target_type="topic",
-        target_id=topic.id,
-        consultation_id=consultation.id,
+        target=("topic", topic.id),
         detail={"title": topic.title},
     )
     return topic
@@ -333,13 +317,12 @@ def update_topic(
         setattr(topic, field, value)
     with conflict_on_duplicate(session, "A topic with this title already exists."):
         session.flush()
-    audit.record(
+    audit.consultation_event(
         session,
+        consultation,
+        "topic.update",
         actor=actor,
-        action="topic.update",
-        target_type="topic",
-        target_id=topic.id,
-        consultation_id=consultation.id,
+        target=("topic", topic.id),
         detail={"fields": sorted(changes)},
     )
     return topic
@@ -350,20 +333,16 @@ def reorder_topics(
 ) -> None:
     """Puts the topics in `order` (every topic's id, once): each whose place changes gets its
     new position through update_topic, so each move is checked (draft only) and audited."""
-    topics = list_topics(session, consultation)
-    if sorted(order) != sorted(t.id for t in topics):
-        raise Invalid("The new order must name every topic once.", loc=("body", "order"))
-    by_id = {t.id: t for t in topics}
-    for position, topic_id in enumerate(order):
-        topic = by_id[topic_id]
-        if topic.position != position:
-            update_topic(
-                session,
-                consultation=consultation,
-                topic=topic,
-                data=TopicUpdate(position=position),
-                actor=actor,
-            )
+    topics = {t.id: t for t in list_topics(session, consultation)}
+    positions = {t.id: t.position for t in topics.values()}
+    for topic_id, position in ordering.moves(positions, order, noun="topic"):
+        update_topic(
+            session,
+            consultation=consultation,
+            topic=topics[topic_id],
+            data=TopicUpdate(position=position),
+            actor=actor,
+        )
 
 
 def delete_topic(
@@ -371,12 +350,11 @@ def delete_topic(
 ) -> None:
     _require_topics_editable(consultation)
     session.delete(topic)
-    audit.record(
+    audit.consultation_event(
         session,
+        consultation,
+        "topic.delete",
         actor=actor,
-        action="topic.delete",
-        target_type="topic",
-        target_id=topic.id,
-        consultation_id=consultation.id,
+        target=("topic", topic.id),
         detail={"title": topic.title},
     )
