@@ -18,7 +18,7 @@ from tests.actors import (
     move,
     register,
 )
-from tests.snapshots import snapshot
+from tests.snapshots import assert_unchanged, snapshot
 
 
 @dataclass
@@ -540,7 +540,7 @@ async def test_bad_input_is_refused_and_changes_nothing(
     assert problem["detail"]
     if status == 422:
         assert problem["errors"]
-    assert snapshot(app) == before
+    assert_unchanged(app, before, method=method, path=url, status=status, context=name)
 
 
 @pytest.mark.parametrize(

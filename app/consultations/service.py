@@ -88,7 +88,7 @@ def counts(session: Session, consultation_ids: Sequence[int]) -> dict[int, Count
             .where(column.in_(consultation_ids), *where)
             .group_by(column)
         )
-        return dict(rows.tuples().all())
+        return dict(rows.all())
 
     topics = per_consultation(Topic.consultation_id)
     ratings = per_consultation(Rating.consultation_id)
