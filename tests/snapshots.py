@@ -10,7 +10,7 @@ from functools import cache
 from typing import Any
 
 from fastapi import FastAPI
-from sqlalchemy import Select, Table, select
+from sqlalchemy import Select, Table, false, select
 
 from app.models import Base
 
@@ -49,10 +49,24 @@ def written_by_design(method: str, path: str, status: int) -> tuple[str, ...]:
     return ()
 
 
+# The outbox's sender works in the background, whatever requests come: of its tables only
+# what a request writes is compared (a message queued, and what it says), never how its
+# delivery goes (status, attempts, claims), which moves on its own.
+REQUEST_COLUMNS = {
+    "outbox_messages": ("id", "kind", "target", "summary", "payload", "created_at"),
+    "outbox_attempts": (),
+}
+
+
 @cache  # built once: the fuzzers take a snapshot around every call
 def _select(name: str) -> Select[Any]:
     table: Table = Base.metadata.tables[name]
-    return select(table).order_by(*table.primary_key.columns)
+    columns = REQUEST_COLUMNS.get(name)
+    if columns is None:
+        return select(table).order_by(*table.primary_key.columns)
+    if not columns:
+        return select(*table.primary_key.columns).where(false())
+    return select(*(table.c[c] for c in columns)).order_by(*table.primary_key.columns)
 
 
 def snapshot(app: FastAPI, *, leave_out: Collection[str] = ()) -> State:

@@ -6,6 +6,9 @@ import httpx
 OAUTH = "OAuth2PasswordBearer"
 OPEN = {
     ("post", "/api/v1/accounts"),
+    ("post", "/api/v1/accounts/verify"),
+    ("post", "/api/v1/auth/password-reset"),
+    ("post", "/api/v1/auth/password-reset/confirm"),
     ("post", "/api/v1/auth/token"),
     ("get", "/api/v1/scoring/methods"),
     ("get", "/healthz"),

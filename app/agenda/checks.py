@@ -83,17 +83,15 @@ def outside_event(slot: SessionSlot, event: Event) -> bool:
     """Whether the session runs on a day outside the event's, in the event's time zone. The end
     is exclusive: a session that ends at midnight after the last day is still on the last day."""
     zone = ZoneInfo(event.timezone)
-    last_moment = None if slot.ends_at is None else slot.ends_at - timedelta(microseconds=1)
-    for moment in (slot.starts_at, last_moment):
-        if moment is None:
-            continue
-        try:
-            day = moment.astimezone(zone).date()
-        except OverflowError:  # at the very ends of the calendar: no event is there
-            return True
-        if (event.starts_on and day < event.starts_on) or (event.ends_on and day > event.ends_on):
-            return True
-    return False
+    try:
+        last_moment = None if slot.ends_at is None else slot.ends_at - timedelta(microseconds=1)
+        days = [m.astimezone(zone).date() for m in (slot.starts_at, last_moment) if m is not None]
+    except OverflowError:  # at the very ends of the calendar: no event is there
+        return True
+    return any(
+        (event.starts_on and day < event.starts_on) or (event.ends_on and day > event.ends_on)
+        for day in days
+    )
 
 
 def overlap(a: SessionSlot, b: SessionSlot) -> bool:
