@@ -24,28 +24,15 @@ import pytest
 
 from tests.databases import Databases
 from tests.processes import CHEAP_HASHING, served
+from tests.web.browsing import ADMIN, ARGS, ARTIFACTS, CHROMIUM, PASSWORD, Api, needs_chromium
 from tests.web.html import csrf
 
-CHROMIUM = Path("/usr/bin/chromium")
 AXE = Path(__file__).parent / "axe" / "node_modules" / "axe-core" / "axe.min.js"
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-ADMIN = "secretariat@example.org"
-PASSWORD = "correct horse battery"
 LONG_WORD = "Interoperabilidaddelossistemasdeidentificacióndigitaltransfronterizos" * 2
 TOPICS = ["Net neutrality", "Cybersecurity", "Digital inclusion", f"Zero rating {LONG_WORD}"]
 # Ratings of three participants who use the API, per topic: no two topics tie.
 OTHERS = [[5, 4, 3, 1], [5, 4, 3, 2], [5, 4, 2, 1]]
 LEVELS = "Not relevant\nSlightly\nRelevant\nVery\nEssential"
-ARGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 WIDTHS = (1280, 390)
 AXE_SOURCE = AXE.read_text() if AXE.exists() else ""
 BLOCKING_IMPACTS = ("serious", "critical")
@@ -57,14 +44,13 @@ LOGIN = {
 }
 
 
-pytestmark = pytest.mark.skipif(
-    not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium (CI installs it)"
-)
+pytestmark = needs_chromium
 
 
 @dataclass
 class Server:
     base: str
+    database_url: str
     setup_link: str
     admin_made: bool = False
 
@@ -91,7 +77,7 @@ def server(tmp_path_factory: pytest.TempPathFactory, databases: Databases) -> It
             line = process.stdout.readline()
             assert line, "consulta serve printed no setup link"
         link = "/setup?" + line.strip().split("/setup?", 1)[1]
-        yield Server(base, link)
+        yield Server(base, url, link)
     databases.drop(handle)
 
 
@@ -105,37 +91,10 @@ def browser() -> Iterator[Any]:
         launched.close()
 
 
-class Api:
-    def __init__(self, base: str) -> None:
-        self.http = httpx.Client(base_url=f"{base}/api/v1", timeout=30)
-
-    def token(self, email: str) -> dict[str, str]:
-        r = self.http.post("/auth/token", data={"username": email, "password": PASSWORD})
-        assert r.status_code == 200, r.text
-        return {"Authorization": f"Bearer {r.json()['access_token']}"}
-
-    def register(self, email: str) -> dict[str, str]:
-        body = {
-            "email": email,
-            "password": PASSWORD,
-            "display_name": email.split("@")[0],
-            "stakeholder_group": "government",
-            "country": "UY",
-        }
-        assert self.http.post("/accounts", json=body).status_code == 201
-        return self.token(email)
-
-    def call(self, method: str, path: str, headers: dict[str, str], **kw: Any) -> httpx.Response:
-        r = self.http.request(method, path, headers=headers, **kw)
-        assert r.status_code < 300, r.text
-        return r
-
-
 @pytest.fixture(scope="module")
 def api(server: Server) -> Iterator[Api]:
-    client = Api(server.base)
-    yield client
-    client.http.close()
+    with Api(server.base, server.database_url) as client:
+        yield client
 
 
 def new_page(browser: Any, locale: str, errors: list[str], width: int = 1100) -> Any:
@@ -225,12 +184,25 @@ def test_the_secretariat_runs_a_consultation_from_the_pages(
     visitor.goto(f"{base}/c/{slug}")
     visitor.get_by_role("link", name="register", exact=True).click()
     visitor.get_by_label("Email").fill("ana@example.org")
-    visitor.get_by_label("Password").fill(PASSWORD)
+    visitor.get_by_label("Password").fill("short")
     visitor.get_by_label("Name shown to others").fill("Ana Pérez")
     visitor.get_by_label("Stakeholder group").select_option("civil_society")
     visitor.get_by_label("Country").select_option(label="Panama")
     visitor.get_by_role("button", name="Create my account").click()
+    expect(visitor.locator("#password-error")).to_contain_text("at least 10 characters")
+    visitor.get_by_label("Password").fill(PASSWORD)
+    visitor.get_by_role("button", name="Create my account").click()
     expect(visitor).to_have_url(re.compile(f"/c/{slug}$"))
+    expect(visitor.locator(".who")).to_contain_text("Ana Pérez")
+
+    # She is asked to confirm her address, and does so from the mailed link.
+    expect(visitor.locator("#unverified")).to_contain_text("ana@example.org")
+    assert api.mail("ana@example.org")["subject"] == "Confirm your email address"
+    visitor.goto(api.link("ana@example.org", "/verify"))
+    visitor.get_by_role("button", name="Confirm my email address").click()
+    expect(visitor.locator("#verified")).to_contain_text("Your email address is confirmed")
+    expect(visitor.locator("#unverified")).to_have_count(0)
+    visitor.goto(f"{base}/c/{slug}")
     expect(visitor.locator("#progress")).to_contain_text("rated 0 of 4")
     first = ids[TOPICS[0]]
     visitor.focus(f"#t{first}-none")
@@ -266,7 +238,7 @@ def test_the_secretariat_runs_a_consultation_from_the_pages(
     page.get_by_role("link", name="Results", exact=True).click()
     bars = page.locator("li.bar-row")
     expect(bars).to_have_count(len(TOPICS))
-    page.get_by_label("Scoring method").select_option("schulze")
+    page.get_by_label("Scoring method", exact=True).select_option("schulze")
     page.get_by_role("button", name="Show the ranking").click()
     expect(page).to_have_url(re.compile("method=schulze"))
     expect(page.locator("#axis-title")).to_contain_text("Head-to-head")
@@ -358,6 +330,83 @@ def test_la_secretaria_gestiona_una_consulta_en_espanol(server: Server, browser:
     expect(page.locator("li.session")).to_contain_text("Sesión de apertura")
     page.context.close()
     assert errors == []
+
+
+def test_people_confirm_their_address_and_reset_a_forgotten_password(
+    server: Server, browser: Any, api: Api
+) -> None:
+    server.ensure_admin()
+    errors: list[str] = []
+    api.register("carla@example.org")
+    reset_password(browser, server.base, api, "carla@example.org", "carla", "en-US", errors)
+    verify_and_reset_in_spanish(browser, server.base, api, errors)
+    assert errors == []
+
+
+def reset_password(
+    browser: Any, server: str, api: Api, email: str, name: str, locale: str, errors: list[str]
+) -> None:
+    """Forgot the password: ask for a link on the sign-in page, follow it, choose a new one."""
+    from playwright.sync_api import expect
+
+    spanish = locale.startswith("es")
+    page = new_page(browser, locale, errors)
+    page.goto(f"{server}/login")
+    page.get_by_role(
+        "link", name="¿Olvidó su contraseña?" if spanish else "Forgot your password?"
+    ).click()
+    page.locator("#email").fill(email)
+    page.get_by_role("button", name="Enviarme un enlace" if spanish else "Mail me a link").click()
+    expect(page.locator("#sent")).to_be_visible()
+    subject = api.mail(email)["subject"]
+    assert subject == ("Restablezca su contraseña" if spanish else "Reset your password")
+    page.goto(api.link(email, "/reset-password"))
+    page.locator("#password").fill("my new password 2030")
+    page.screenshot(path=ARTIFACTS / f"reset-password-{locale[:2]}.png", full_page=True)
+    page.get_by_role(
+        "button", name="Guardar mi nueva contraseña" if spanish else "Save my new password"
+    ).click()
+    expect(page.locator("#reset-done")).to_be_visible()
+    page.locator("#email").fill(email)
+    page.locator("#password").fill(PASSWORD)
+    page.get_by_role("button", name="Iniciar sesión" if spanish else "Sign in").last.click()
+    expect(page.locator(".form-error")).to_be_visible()  # the old password no longer works
+    page.locator("#password").fill("my new password 2030")
+    page.get_by_role("button", name="Iniciar sesión" if spanish else "Sign in").last.click()
+    expect(page.locator(".who")).to_contain_text(name)
+    page.context.close()
+
+
+def verify_and_reset_in_spanish(browser: Any, server: str, api: Api, errors: list[str]) -> None:
+    """A Spanish speaker signs in unverified, has the link mailed again, confirms, then resets
+    a forgotten password: every page and mail in Spanish."""
+    from playwright.sync_api import expect
+
+    email = "beto@example.org"
+    api.register(email, verified=False, language="es")
+    page = new_page(browser, "es-PA", errors)
+    page.goto(f"{server}/login")
+    page.locator("#email").fill(email)
+    page.locator("#password").fill(PASSWORD)
+    page.get_by_role("button", name="Iniciar sesión").last.click()
+    banner = page.locator("#unverified")
+    expect(banner).to_contain_text("Confirme su dirección de correo")
+    first_link = api.link(email, "/verify")
+    banner.get_by_role("button", name="Enviarme un nuevo enlace").click()
+    expect(page.locator("#sent")).to_contain_text("Un nuevo enlace va en camino")
+    assert api.mail(email)["subject"] == "Confirme su dirección de correo"
+    page.goto(first_link)  # the earlier link no longer works
+    page.get_by_role("button", name="Confirmar mi dirección de correo").click()
+    expect(page.locator(".form-error")).to_contain_text("Este enlace es desconocido")
+    page.goto(api.link(email, "/verify"))
+    expect(page.locator("html")).to_have_attribute("lang", "es")
+    page.get_by_role("button", name="Confirmar mi dirección de correo").click()
+    expect(page.locator("#verified")).to_contain_text("Su dirección de correo está confirmada")
+    expect(page.locator("#unverified")).to_have_count(0)
+    page.screenshot(path=ARTIFACTS / "verified-es.png", full_page=True)
+    page.get_by_role("button", name="Cerrar sesión").click()
+    page.context.close()
+    reset_password(browser, server, api, email, "beto", "es-PA", errors)
 
 
 def audit_page(page: Any, name: str, lang: str, width: int) -> list[str]:
@@ -463,27 +512,34 @@ def test_every_page_is_accessible_fits_390_px_and_is_photographed(
     visitor_pages = {
         "login": "/login",
         "register": "/register",
+        "forgot-password": "/forgot-password",
+        "reset-password": "/reset-password?token=unknown",
+        "verify": "/verify?token=unknown",
+        "tokens": "/account/tokens",
         "receipt-help": "/help/receipt",
         "consultation-ballot": f"/c/{opened}",
         "results-not-yet": f"/c/{opened}/results",
         "setup-spent": "/setup?token=spent",
     }
+    unverified = "unconfirmed@example.org"
+    if api.http.post("/auth/token", data={"username": unverified, "password": PASSWORD}).is_error:
+        api.register(unverified, verified=False)
+    people = [
+        ("voter0@example.org", visitor_pages),
+        (unverified, {"consultation-unverified": f"/c/{opened}"}),
+        (ADMIN, admin_pages),
+    ]
     problems: list[str] = []
     errors: list[str] = []
     for lang, locale in (("en", "en-US"), ("es", "es-PA")):
         for width in WIDTHS:
-            page = new_page(browser, locale, errors, width=width)
-            sign_in(page, server.base, "voter0@example.org", labels=LOGIN[lang])
-            for name, path in visitor_pages.items():
-                page.goto(server.base + path)
-                problems += audit_page(page, name, lang, width)
-            page.context.close()
-            page = new_page(browser, locale, errors, width=width)
-            sign_in(page, server.base, ADMIN, labels=LOGIN[lang])
-            for name, path in admin_pages.items():
-                page.goto(server.base + path)
-                problems += audit_page(page, name, lang, width)
-            page.context.close()
+            for email, pages in people:
+                page = new_page(browser, locale, errors, width=width)
+                sign_in(page, server.base, email, labels=LOGIN[lang])
+                for name, path in pages.items():
+                    page.goto(server.base + path)
+                    problems += audit_page(page, name, lang, width)
+                page.context.close()
     assert problems == []
     assert errors == []
 
