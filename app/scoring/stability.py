@@ -142,6 +142,13 @@ def draw_scores(
     return results
 
 
+def rank_interval(ranks: IntArray) -> tuple[IntArray, IntArray]:
+    """Each topic's 90% rank interval over the draws (one row a draw): the 5th and 95th
+    percentile ranks, always ranks some draw gave (never an interpolation between two)."""
+    low, high = np.quantile(ranks, PERCENTILES, axis=0, method="inverted_cdf")
+    return low.astype(np.int64), high.astype(np.int64)
+
+
 def stability(
     method: str,
     matrix: RatingMatrix,
@@ -176,7 +183,7 @@ def stability(
         ranks = np.concatenate([ranks for ranks, _ in batches])
         ranked = np.concatenate([ranked for _, ranked in batches])
         p_top = ((ranks <= top) & ranked).mean(axis=0)
-        low, high = np.quantile(ranks, PERCENTILES, axis=0, method="inverted_cdf")
+        low, high = rank_interval(ranks)
 
     report = []
     for j, topic in enumerate(matrix.topics):

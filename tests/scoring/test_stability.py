@@ -11,6 +11,7 @@ from app.scoring.stability import (
     RatingMatrix,
     TopicStability,
     draw_scores,
+    rank_interval,
     rating_matrix,
     resample_weights,
     stability,
@@ -268,3 +269,14 @@ def test_a_rating_matrix_refuses_either_array_in_the_wrong_shape() -> None:
     nothing = np.zeros((1, 0), dtype=np.int64)
     with pytest.raises(ValueError, match=r"^every participant must have at least one rating$"):
         RatingMatrix(SCALE, (), ["a"], nothing, nothing.astype(bool))
+
+
+def test_the_rank_interval_is_the_draws_own_5th_and_95th_percentile_ranks() -> None:
+    """Ranks some draw gave, never interpolated: with exactly 10 of 200 draws at rank 1 and the
+    rest at rank 3, the 5th percentile is 1 (an interpolating quantile would say 2); with 190 at
+    rank 1 and 10 at rank 30, the 95th is 1 (interpolated: 2)."""
+    first = np.array([1] * 10 + [3] * 190)
+    second = np.array([1] * 190 + [30] * 10)
+    low, high = rank_interval(np.stack([first, second], axis=1))
+    assert low.tolist() == [1, 1]
+    assert high.tolist() == [3, 1]
