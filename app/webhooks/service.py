@@ -130,14 +130,13 @@ def _health(session: Session, webhook_ids: Sequence[int]) -> dict[int, Health]:
     webhook is failing while that is set)."""
     if not webhook_ids:
         return {}
-    successes: dict[int, datetime] = dict(
-        session.execute(
-            select(WebhookDelivery.webhook_id, func.max(OutboxAttempt.finished_at))
-            .join(OutboxAttempt, OutboxAttempt.message_id == WebhookDelivery.message_id)
-            .where(WebhookDelivery.webhook_id.in_(webhook_ids), OutboxAttempt.outcome == "sent")
-            .group_by(WebhookDelivery.webhook_id)
-        ).tuples()
+    last_successes = session.execute(
+        select(WebhookDelivery.webhook_id, func.max(OutboxAttempt.finished_at))
+        .join(OutboxAttempt, OutboxAttempt.message_id == WebhookDelivery.message_id)
+        .where(WebhookDelivery.webhook_id.in_(webhook_ids), OutboxAttempt.outcome == "sent")
+        .group_by(WebhookDelivery.webhook_id)
     )
+    successes: dict[int, datetime] = {row[0]: row[1] for row in last_successes}
     health: dict[int, Health] = {}
     for webhook_id in webhook_ids:
         last_ok = successes.get(webhook_id)
