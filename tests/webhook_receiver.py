@@ -14,6 +14,7 @@ class Received:
     path: str
     headers: dict[str, str]
     body: bytes
+    status: int  # what the receiver answered
 
 
 @dataclass
@@ -57,8 +58,9 @@ def webhook_receiver() -> Iterator[Receiver]:
                 gate.wait(timeout=60)
             if receiver.delay:
                 time.sleep(receiver.delay)
-            receiver.record(Received(self.path, headers, body))
-            self.send_response(receiver.status)
+            status = receiver.status
+            receiver.record(Received(self.path, headers, body, status))
+            self.send_response(status)
             self.send_header("content-length", "2")
             self.end_headers()
             self.wfile.write(b"ok")
