@@ -7,13 +7,15 @@ import base64
 import json
 import threading
 from collections.abc import AsyncIterator, Iterator
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 from fastapi import FastAPI
 from sqlalchemy import select, update
+from standardwebhooks.webhooks import Webhook as ReferenceVerifier
 
 from app.config import Settings
 from app.db import transaction, utcnow
@@ -21,13 +23,14 @@ from app.main import create_app
 from app.models import OutboxMessage, Webhook, WebhookDelivery
 from app.outbox.dispatcher import Backoff
 from app.webhooks import service as webhooks
+from app.webhooks import signing
 from app.webhooks.service import MAX_ATTEMPTS
 from tests.actors import API, Actor, add_topics, admin, create_consultation, move
 from tests.databases import Reader
 from tests.processes import free_port
 from tests.snapshots import assert_unchanged, snapshot
 from tests.webhook_receiver import Receiver, webhook_receiver
-from tests.webhooks.signatures import verified
+from tests.webhooks.signatures import expected_signature, verified
 
 EVENTS = ["consultation.opened", "consultation.closed"]
 
@@ -418,3 +421,54 @@ async def test_the_openapi_document_describes_every_event_and_its_signature(
         assert paths[path][method]["security"] == admin_only, (method, path)
     assert "202" in paths["/api/v1/webhooks/{id}/test"]["post"]["responses"]
     assert "201" in paths["/api/v1/webhooks"]["post"]["responses"]
+
+
+WORKED = {
+    "secret": "whsec_AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=",
+    "webhook-id": "msg_2bVxUn3TJmNRWVxDOQZbXwCkXTx",
+    "webhook-timestamp": "1796040000",
+    "body": (
+        '{"type":"consultation.closed","timestamp":"2026-11-30T12:00:00Z",'
+        '"data":{"slug":"lacigf-2026","state":"closed"}}'
+    ),
+    "webhook-signature": "v1,nea1jg2/hJCoTCRtrdZYVbk0XLedQJInQQXx5u9Mu+c=",
+}
+
+
+def test_the_worked_signature_in_the_integrators_guide() -> None:
+    secret, message_id = WORKED["secret"], WORKED["webhook-id"]
+    assert base64.b64decode(secret.removeprefix("whsec_")) == bytes(range(32))
+    body = WORKED["body"].encode()
+    ours = signing.signature(secret, message_id, int(WORKED["webhook-timestamp"]), body)
+    assert ours == WORKED["webhook-signature"]
+    assert expected_signature(secret, message_id, WORKED["webhook-timestamp"], body) == ours
+    reference = ReferenceVerifier(secret).sign(
+        message_id, datetime.fromtimestamp(int(WORKED["webhook-timestamp"]), UTC), WORKED["body"]
+    )
+    assert reference == ours
+    guide = (Path(__file__).parents[2] / "docs" / "api.md").read_text()
+    for name, value in WORKED.items():
+        assert f"`{value}`" in guide, name
+    # The test vector of the Standard Webhooks libraries, for good measure.
+    assert (
+        signing.signature(
+            "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+            "msg_p5jXN8AQM9LWM0D4loKWxJek",
+            1614265330,
+            b'{"test": 2432232314}',
+        )
+        == "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE="
+    )
+
+
+def test_the_guides_verifier_accepts_a_real_delivery_and_refuses_a_changed_body() -> None:
+    guide = (Path(__file__).parents[2] / "docs" / "api.md").read_text()
+    code = guide.split("```python\n", 1)[1].split("```", 1)[0]
+    namespace: dict[str, Any] = {}
+    exec(code, namespace)  # noqa: S102 - the guide's own example, run as a reader would
+    verify = namespace["verify"]
+    headers = {k: v for k, v in WORKED.items() if k.startswith("webhook-")}
+    body = WORKED["body"].encode()
+    assert verify(WORKED["secret"], headers, body) is True
+    assert verify(WORKED["secret"], headers, body.replace(b"closed", b"opened")) is False
+    assert verify(signing.new_secret(), headers, body) is False
