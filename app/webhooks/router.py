@@ -45,6 +45,6 @@ def list_deliveries(
 
 
 @router.post("/{id}/test", status_code=202, responses=problems(401, 403, 404, 422))
-def test_webhook(id: PathId, actor: AdminAccount, session: SessionDep) -> DeliveryPublic:
+def send_test_event(id: PathId, actor: AdminAccount, session: SessionDep) -> DeliveryPublic:
     """Send this webhook a `webhook.test` event (after this answer, like every delivery)."""
     return service.send_test(session, webhook_id=id, actor=actor)
