@@ -222,11 +222,16 @@ def move(
     audit.consultation_event(
         session, consultation, f"consultation.{move.value}", actor=actor, detail=detail
     )
-    shown = ConsultationPublic.build(consultation, tally).model_dump(mode="json")
-    webhooks.emit(session, MOVE_EVENTS[move], shown)
+    event = MOVE_EVENTS.get(move)
+    if event is not None:
+        shown = ConsultationPublic.build(consultation, tally).model_dump(mode="json")
+        webhooks.emit(session, event, shown)
     return consultation
 
 
+# The webhook event each move sends (app.webhooks), in the move's own transaction. A new move
+# gets its event here (the call for topics: consultation.proposals_opened); a test checks that
+# every move has one.
 MOVE_EVENTS: dict[lifecycle.Move, WebhookEvent] = {
     lifecycle.Move.open: WebhookEvent.consultation_opened,
     lifecycle.Move.close: WebhookEvent.consultation_closed,

@@ -18,6 +18,8 @@ from sqlalchemy import select, update
 from standardwebhooks.webhooks import Webhook as ReferenceVerifier
 
 from app.config import Settings
+from app.consultations import lifecycle
+from app.consultations.service import MOVE_EVENTS
 from app.db import transaction, utcnow
 from app.main import create_app
 from app.models import OutboxMessage, Webhook, WebhookDelivery
@@ -26,6 +28,7 @@ from app.webhooks import service as webhooks
 from app.webhooks import signing
 from app.webhooks.service import MAX_ATTEMPTS
 from tests.actors import API, Actor, add_topics, admin, create_consultation, move
+from tests.agenda.edition import add_sessions, closed_edition
 from tests.databases import Reader
 from tests.processes import free_port
 from tests.snapshots import assert_unchanged, snapshot
@@ -472,3 +475,31 @@ def test_the_guides_verifier_accepts_a_real_delivery_and_refuses_a_changed_body(
     assert verify(WORKED["secret"], headers, body) is True
     assert verify(WORKED["secret"], headers, body.replace(b"closed", b"opened")) is False
     assert verify(signing.new_secret(), headers, body) is False
+
+
+async def test_reopening_and_finalizing_send_their_events(
+    client: httpx.AsyncClient, app: FastAPI, receiver: Receiver
+) -> None:
+    boss = await admin(client, app)
+    events = ["consultation.closed", "consultation.reopened", "consultation.finalized"]
+    hook = await register_webhook(client, boss, receiver.url, events)
+    edition = await closed_edition(client, app)
+    await move(client, edition.admin, edition.slug, "reopen", "close")
+    await add_sessions(client, edition)
+    finalized = await client.post(edition.url("agenda/finalize"), headers=edition.committee.headers)
+    assert finalized.status_code == 200, finalized.text
+    await send(app)  # the committee's invitation mail too
+    bodies = [verified(hook["secret"], r) for r in receiver.received()]
+    assert [b["type"] for b in bodies] == [
+        "consultation.closed",
+        "consultation.reopened",
+        "consultation.closed",
+        "consultation.finalized",
+    ]
+    assert [b["data"]["state"] for b in bodies] == ["closed", "open", "closed", "finalized"]
+    assert {b["data"]["slug"] for b in bodies} == {edition.slug}
+
+
+def test_every_lifecycle_move_sends_an_event() -> None:
+    assert set(MOVE_EVENTS) == set(lifecycle.Move)
+    assert len(set(MOVE_EVENTS.values())) == len(MOVE_EVENTS)
