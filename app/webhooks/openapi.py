@@ -19,7 +19,7 @@ SIGNING = (
 )
 
 
-class TestData(BaseModel):
+class WebhookTestData(BaseModel):
     webhook_id: int
     requested_by: int = Field(description="The administrator who asked for the test.")
 
@@ -28,7 +28,7 @@ def _data_of(event: str) -> Any:
     if event.startswith("consultation."):
         return ConsultationPublic
     if event == TEST_EVENT:
-        return TestData
+        return WebhookTestData
     return Annotated[
         dict[str, Any],
         Field(description="The proposal as `GET /consultations/{slug}/proposals` shows it."),
