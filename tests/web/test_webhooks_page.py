@@ -107,6 +107,15 @@ async def test_only_administrators_get_the_page_and_forms_need_their_csrf_token(
     )
     assert forged.status_code == 403
     assert (await client.get(f"{API}/webhooks", headers=boss.headers)).json()["total"] == 0
+    body = {"url": "https://a.example/", "events": ["consultation.opened"]}
+    made = await client.post(f"{API}/webhooks", json=body, headers=boss.headers)
+    webhook_id = made.json()["id"]
+    for action in ("test", "remove"):
+        refused = await client.post(f"{PAGE}/{webhook_id}/{action}")
+        assert refused.status_code == 403, action
+    deliveries = await client.get(f"{API}/webhooks/{webhook_id}/deliveries", headers=boss.headers)
+    assert deliveries.json()["total"] == 0
+    assert (await client.get(f"{API}/webhooks", headers=boss.headers)).json()["total"] == 1
     assert (await client.get(f"{PAGE}/999999")).status_code == 404
 
 

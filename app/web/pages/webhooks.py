@@ -11,7 +11,7 @@ from app.deps import PathId, SessionDep
 from app.errors import Forbidden, NotFound, Unauthorized
 from app.web.forms import FieldErrors
 from app.web.i18n import N_
-from app.web.pages.common import page_router
+from app.web.pages.common import form_address, page_router
 from app.web.rendering import redirect, render
 from app.web.visitors import CheckedForm, CurrentViewer, Viewer, text
 from app.webhooks import service as webhooks
@@ -121,3 +121,7 @@ def remove_webhook(
 ) -> Response:
     webhooks.delete(session, webhook_id=id, actor=_admin(viewer))
     return redirect(viewer, PAGE)
+
+
+form_address(router, PAGE + "/{id}/test", lambda id, **_: f"{PAGE}/{id}")
+form_address(router, PAGE + "/{id}/remove", lambda **_: PAGE)
