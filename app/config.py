@@ -45,6 +45,8 @@ class Settings(BaseSettings):
     outbox_retry_seconds: float = Field(default=30, gt=0)
     outbox_retry_max_seconds: float = Field(default=3600, gt=0)
     outbox_max_attempts: int = Field(default=12, ge=1)
+    # Webhooks: how long a delivery attempt waits to connect, to send, and for the answer.
+    webhook_timeout_seconds: float = Field(default=10, gt=0, le=120)
     # Argon2id cost (RFC 9106's second recommended option by default); hashes made with other
     # parameters are upgraded at the next successful login.
     argon2_time_cost: int = Field(default=3, ge=1)

@@ -33,6 +33,8 @@ from app.problems import install_error_handlers
 from app.results.router import router as results_router
 from app.server_secret import ServerSecret
 from app.web.site import install_pages
+from app.webhooks.openapi import document_webhooks
+from app.webhooks.router import router as webhooks_router
 
 API = "/api/v1"
 
@@ -105,8 +107,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         results_router,
         agenda_router,
         audit_router,
+        webhooks_router,
     ):
         app.include_router(router, prefix=API)
+    document_webhooks(app)
     document_security(app)
     install_docs(app)
     install_pages(app)

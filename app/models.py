@@ -10,6 +10,7 @@ from app.db import Base
 from app.outbox.models import OutboxAttempt, OutboxMessage
 from app.results.models import CachedResult, TallyVersion
 from app.server_secret import ServerSecretRow
+from app.webhooks.models import Webhook, WebhookDelivery
 
 __all__ = [
     "AccessToken",
@@ -31,4 +32,6 @@ __all__ = [
     "TallyVersion",
     "ThrottleEvent",
     "Topic",
+    "Webhook",
+    "WebhookDelivery",
 ]

@@ -68,6 +68,11 @@ def consultation(**changes: Any) -> dict[str, Any]:
     return {"slug": "lacigf-2030", "title": "T", "forum": "LACIGF", "edition": "2030"} | changes
 
 
+def webhook(**changes: Any) -> dict[str, Any]:
+    body = {"url": "https://forum.example/hooks", "events": ["consultation.opened"]}
+    return body | changes
+
+
 def ratings(*pairs: tuple[Any, Any]) -> dict[str, Any]:
     return {"ratings": [{"topic_id": t, "score": s} for t, s in pairs]}
 
@@ -355,6 +360,117 @@ CASES: list[Case] = [
         422,
     ),
     ("revoke an unknown personal token", "p", "DELETE", "/auth/tokens/999999", lambda t: None, 404),
+    (
+        "webhook to an ftp URL",
+        "adm",
+        "POST",
+        "/webhooks",
+        lambda t: webhook(url="ftp://a.example/h"),
+        422,
+    ),
+    (
+        "webhook URL with credentials",
+        "adm",
+        "POST",
+        "/webhooks",
+        lambda t: webhook(url="https://me:pw@a.example/h"),
+        422,
+    ),
+    (
+        "webhook URL without a host",
+        "adm",
+        "POST",
+        "/webhooks",
+        lambda t: webhook(url="https://:443/h"),
+        422,
+    ),
+    (
+        "webhook URL too long",
+        "adm",
+        "POST",
+        "/webhooks",
+        lambda t: webhook(url="https://a.example/" + "x" * 2000),
+        422,
+    ),
+    ("webhook URL not a string", "adm", "POST", "/webhooks", lambda t: webhook(url=7), 422),
+    (
+        "webhook without a URL",
+        "adm",
+        "POST",
+        "/webhooks",
+        lambda t: {"events": ["consultation.opened"]},
+        422,
+    ),
+    ("webhook without events", "adm", "POST", "/webhooks", lambda t: webhook(events=[]), 422),
+    (
+        "webhook for an unknown event",
+        "adm",
+        "POST",
+        "/webhooks",
+        lambda t: webhook(events=["consultation.deleted"]),
+        422,
+    ),
+    (
+        "webhook for the test event",
+        "adm",
+        "POST",
+        "/webhooks",
+        lambda t: webhook(events=["webhook.test"]),
+        422,
+    ),
+    (
+        "webhook for one event twice",
+        "adm",
+        "POST",
+        "/webhooks",
+        lambda t: webhook(events=["consultation.opened", "consultation.opened"]),
+        422,
+    ),
+    (
+        "webhook description with a control character",
+        "adm",
+        "POST",
+        "/webhooks",
+        lambda t: webhook(description="a\u0007b"),
+        422,
+    ),
+    (
+        "webhook description too long",
+        "adm",
+        "POST",
+        "/webhooks",
+        lambda t: webhook(description="d" * 501),
+        422,
+    ),
+    ("webhook with an extra field", "adm", "POST", "/webhooks", lambda t: webhook(secret="x"), 422),
+    ("webhook as a list", "adm", "POST", "/webhooks", lambda t: [webhook()], 422),
+    ("remove an unknown webhook", "adm", "DELETE", "/webhooks/999999", lambda t: None, 404),
+    (
+        "remove a webhook beyond any id",
+        "adm",
+        "DELETE",
+        "/webhooks/9223372036854775808",
+        lambda t: None,
+        422,
+    ),
+    (
+        "deliveries of an unknown webhook",
+        "adm",
+        "GET",
+        "/webhooks/999999/deliveries",
+        lambda t: None,
+        404,
+    ),
+    (
+        "deliveries with a negative offset",
+        "adm",
+        "GET",
+        "/webhooks/1/deliveries?offset=-1",
+        lambda t: None,
+        422,
+    ),
+    ("test an unknown webhook", "adm", "POST", "/webhooks/999999/test", lambda t: None, 404),
+    ("test a webhook named by a word", "adm", "POST", "/webhooks/first/test", lambda t: None, 422),
     (
         "agreement top zero",
         "adm",

@@ -221,6 +221,26 @@ async def session_token_as_personal_request(world: World, actor: Actor) -> Reque
     return "DELETE", f"/auth/tokens/{created['id'] - 1}", {}
 
 
+WEBHOOK_BODY = {"url": "https://forum.example/hooks", "events": ["consultation.closed"]}
+
+
+def ADMIN_ONLY(status: int) -> tuple[int, ...]:  # noqa: N802 - reads as a constant in the table
+    return (401, 403, 403, 403, 403, 403, status)
+
+
+def webhook_request(method: str, tail: str) -> Prepare:
+    """A webhook of its own for each call (so removing one leaves the next caller one)."""
+
+    async def prepare(world: World, _: Actor) -> Request:
+        response = await world.client.post(
+            f"{API}/webhooks", json=WEBHOOK_BODY, headers=world.actors["admin"].headers
+        )
+        assert response.status_code == 201, response.text
+        return method, f"/webhooks/{response.json()['id']}{tail}", {}
+
+    return prepare
+
+
 # Expected statuses in the order of CALLERS. The unverified participant's ballot writes are 403
 # (require_verified_email is on by default).
 MATRIX: list[tuple[str, Prepare, tuple[int, ...]]] = [
@@ -344,6 +364,11 @@ MATRIX: list[tuple[str, Prepare, tuple[int, ...]]] = [
         (401, 201, 201, 201, 201, 201, 201),
     ),
     ("list personal tokens", fixed("GET", "/auth/tokens"), (401, 200, 200, 200, 200, 200, 200)),
+    ("register a webhook", fixed("POST", "/webhooks", json=WEBHOOK_BODY), ADMIN_ONLY(201)),
+    ("list webhooks", fixed("GET", "/webhooks"), ADMIN_ONLY(200)),
+    ("remove a webhook", webhook_request("DELETE", ""), ADMIN_ONLY(204)),
+    ("deliveries of a webhook", webhook_request("GET", "/deliveries"), ADMIN_ONLY(200)),
+    ("test a webhook", webhook_request("POST", "/test"), ADMIN_ONLY(202)),
     ("revoke a personal token", revoke_personal_request, (401, 204, 204, 204, 204, 204, 204)),
     (
         "revoke a session token as personal",
@@ -486,6 +511,12 @@ SCOPED_MATRIX: list[tuple[str, Callable[[ScopedWorld], Request], tuple[int | str
     ("edit me", scoped_fixed("PATCH", "/me", json={"organization": "X"}), (S,) * 8),
     ("create a token", scoped_fixed("POST", "/auth/tokens", json=TOKEN_BODY), (S,) * 8),
     ("list tokens", scoped_fixed("GET", "/auth/tokens"), (S,) * 8),
+    ("list webhooks", scoped_fixed("GET", "/webhooks"), (F, F, F, F, F, 200, S, 200)),
+    (
+        "register a webhook",
+        scoped_fixed("POST", "/webhooks", json={"url": "ftp://x", "events": []}),
+        (F, F, F, F, F, 422, S, 422),  # admitted, then refused for its body
+    ),
     ("sign out (revoke itself)", scoped_fixed("DELETE", "/auth/token"), (204,) * 8),
     ("list consultations", scoped_fixed("GET", "/consultations"), (200,) * 8),
     ("read the open one", scoped_fixed("GET", "/consultations/{o}"), (200,) * 8),

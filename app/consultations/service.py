@@ -17,6 +17,7 @@ from app.consultations.schemas import (
     NULLABLE_FIELDS,
     RULE_FIELDS,
     ConsultationCreate,
+    ConsultationPublic,
     ConsultationUpdate,
     Counts,
     TopicCreate,
@@ -28,6 +29,8 @@ from app.errors import Conflict, Duplicate, Invalid, NotFound, WrongState, confl
 from app.results import queries as results_queries
 from app.results import service as results
 from app.vocabulary import ConsultationState
+from app.webhooks import service as webhooks
+from app.webhooks.events import WebhookEvent
 
 
 def get_by_slug(session: Session, slug: str) -> Consultation | None:
@@ -201,8 +204,8 @@ def move(
         if has_topic is None:
             raise Conflict("Add at least one topic before opening the consultation.")
     detail: dict[str, Any] = {"from": consultation.state, "to": new_state.value}
+    tally = counts(session, [consultation.id])[consultation.id]
     if move in (lifecycle.Move.close, lifecycle.Move.finalize):
-        tally = counts(session, [consultation.id])[consultation.id]
         writes = session.scalar(
             select(func.coalesce(func.sum(Participant.ballot_writes), 0)).where(
                 Participant.consultation_id == consultation.id
@@ -219,7 +222,22 @@ def move(
     audit.consultation_event(
         session, consultation, f"consultation.{move.value}", actor=actor, detail=detail
     )
+    event = MOVE_EVENTS.get(move)
+    if event is not None:
+        shown = ConsultationPublic.build(consultation, tally).model_dump(mode="json")
+        webhooks.emit(session, event, shown)
     return consultation
+
+
+# The webhook event each move sends (app.webhooks), in the move's own transaction. A new move
+# gets its event here (the call for topics: consultation.proposals_opened); a test checks that
+# every move has one.
+MOVE_EVENTS: dict[lifecycle.Move, WebhookEvent] = {
+    lifecycle.Move.open: WebhookEvent.consultation_opened,
+    lifecycle.Move.close: WebhookEvent.consultation_closed,
+    lifecycle.Move.reopen: WebhookEvent.consultation_reopened,
+    lifecycle.Move.finalize: WebhookEvent.consultation_finalized,
+}
 
 
 # Topics

@@ -22,6 +22,7 @@ from app.web.pages import (
     setup,
     tokens,
     topics,
+    webhooks,
 )
 from app.web.rendering import environment
 
@@ -46,6 +47,7 @@ def install_pages(app: FastAPI) -> None:
         committee,
         sessions,
         tokens,
+        webhooks,
     ):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

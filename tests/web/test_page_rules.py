@@ -55,6 +55,8 @@ async def test_a_wrong_verb_on_a_page_is_an_html_page(client: httpx.AsyncClient)
         ("/c/{slug}/seats/1/unseat", "/c/{slug}/seats"),
         ("/logout", "/"),
         ("/lang", "/"),
+        ("/admin/webhooks/7/test", "/admin/webhooks/7"),
+        ("/admin/webhooks/7/remove", "/admin/webhooks"),
     ],
 )
 async def test_a_get_on_a_forms_address_leads_to_the_form(
