@@ -33,6 +33,8 @@ TABLES = (
     "audit_entries",
     "outbox_messages",
     "outbox_attempts",
+    "proposals",
+    "proposal_supports",
 )
 # Counted attempts, for throttling: a refused sign-in, registration, new link or reset still
 # counts against its client address (and a refused sign-in against its account).
