@@ -7,8 +7,10 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
+from app.agenda.report import topic_origin_line
 from app.audit import service as audit
 from app.auth.models import Account
+from app.consultations.schemas import TopicOrigin
 from app.db import transaction
 from tests.actors import API, Actor, add_topics, admin, create_consultation, move, register
 from tests.mail import mails
@@ -306,3 +308,43 @@ async def test_the_audit_chain_verifies_after_a_review_session(call: Call) -> No
         assert action in actions
     with transaction(call.app.state.sessions) as session:
         assert audit.verify(session, audit.consultation_chain(call.consultation_id)) is None
+
+
+async def test_the_report_tells_where_topics_came_from(call: Call) -> None:
+    a = await call.propose(call.alice, "Gobernanza de la IA")
+    b = await call.propose(call.bob, "Inteligencia artificial")
+    c = await call.propose(call.carol, "Fuera de tema")
+    await call.post(f"/{b['id']}/merge", call.boss, {"into_proposal_id": a["id"]})
+    await call.post(f"/{a['id']}/accept", call.boss)
+    await call.post(f"/{c['id']}/reject", call.boss, {"reason": "No."})
+    report = await call.client.get(
+        f"{API}/consultations/{call.slug}/report.md", headers=call.boss.headers
+    )
+    assert report.status_code == 200
+    assert "## Call for topics" in report.text
+    assert "- Proposals: 3" in report.text
+    assert "- Accepted: 1\n- Merged: 1\n- Rejected: 1" in report.text
+    expected = f"- Gobernanza de la IA (proposal {a['id']}; merged with proposals {b['id']})"
+    assert expected in report.text
+
+
+def test_origin_lines() -> None:
+    assert topic_origin_line(TopicOrigin(kind="secretariat")) is None
+    assert topic_origin_line(TopicOrigin(kind="edition", copied_from_topic_id=7)) == (
+        "Origin: carried over from an earlier edition (topic 7)."
+    )
+    assert topic_origin_line(TopicOrigin(kind="proposal", proposal_id=3)) == (
+        "Origin: proposed in the call for topics (proposal 3)."
+    )
+    assert topic_origin_line(TopicOrigin(kind="proposal", merged_proposals=[4, 5])) == (
+        "Origin: proposed in the call for topics (proposals 4, 5)."
+    )
+
+
+async def test_a_copied_edition_names_its_origin(client: httpx.AsyncClient, app: FastAPI) -> None:
+    boss = await admin(client, app)
+    copied = await create_consultation(client, boss, copy_topics_from="lacigf-2017")
+    topics = await client.get(f"{API}/consultations/{copied['slug']}/topics", headers=boss.headers)
+    first = topics.json()["items"][0]
+    assert first["origin"]["kind"] == "edition"
+    assert first["origin"]["copied_from_topic_id"] is not None
