@@ -138,6 +138,8 @@ async def test_the_committee_queue_accepts_and_rejects_in_bulk_and_merges(
         if m["template"] == "proposal_decision"
     ]
     assert "Fuera de tema." in rejection[0]["text"]
+    topics_page = await browser.get(f"/c/{slug}/topics")
+    assert f"From proposal {ids[0]} · merged proposals: {ids[3]}" in topics_page.text
     shown = await browser.get(queue, params={"status": "accepted"})
     assert "Tema 0" in shown.text
     assert "Tema 2" not in shown.text
