@@ -263,16 +263,14 @@ def withdraw_support(
 # What the committee decides
 
 
-def _require_undecided(consultation: Consultation, proposal: Proposal) -> None:
+def _require_undecided(session: Session, consultation: Consultation, proposal: Proposal) -> None:
     if not lifecycle.proposals_decidable(consultation.state):
         raise WrongState(
             f"Proposals are decided before the rating opens; the consultation is "
             f"{consultation.state.value}.",
             state=consultation.state.value,
         )
-    proposal_session = Session.object_session(proposal)
-    assert proposal_session is not None
-    proposal_session.refresh(proposal, with_for_update=True)  # two deciders: one wins
+    session.refresh(proposal, with_for_update=True)  # two deciders at once: one wins
     if proposal.status != Status.submitted:
         raise Conflict(f"Proposal {proposal.id} was {proposal.status} already.")
 
@@ -338,7 +336,7 @@ def accept(
 ) -> Topic:
     """A new candidate topic carrying the proposal's text; the proposal (and those merged
     into it) point to it."""
-    _require_undecided(consultation, proposal)
+    _require_undecided(session, consultation, proposal)
     topic = consultations.add_topic(
         session,
         consultation=consultation,
@@ -371,7 +369,7 @@ def reject(
     actor: Account,
     mailer: Mailer,
 ) -> Proposal:
-    _require_undecided(consultation, proposal)
+    _require_undecided(session, consultation, proposal)
     proposal.status = Status.rejected.value
     proposal.reason = reason
     _decided(
@@ -449,7 +447,7 @@ def merge(
                 "or accepted.",
                 loc=loc,
             )
-        _require_undecided(consultation, proposal)
+        _require_undecided(session, consultation, proposal)
         carry_to = target
         proposal.merged_into_proposal_id = target.id
         proposal.topic_id = target.topic_id
@@ -461,7 +459,7 @@ def merge(
             raise Invalid(
                 f"No topic {into_topic_id} in this consultation.", loc=("body", "into_topic_id")
             )
-        _require_undecided(consultation, proposal)
+        _require_undecided(session, consultation, proposal)
         carry_to = session.scalar(
             select(Proposal).where(
                 Proposal.topic_id == topic.id, Proposal.status == Status.accepted.value
