@@ -11,11 +11,14 @@ import pytest
 
 from tests.web.test_browser import (  # the module's server, browser and API client
     ADMIN,
+    AXE_SOURCE,
     CHROMIUM,
     LOGIN,
+    WIDTHS,
     Api,
     Server,
     api,  # noqa: F401
+    audit_page,
     browser,  # noqa: F401
     new_page,
     server,  # noqa: F401
@@ -25,6 +28,17 @@ from tests.web.test_browser import (  # the module's server, browser and API cli
 pytestmark = pytest.mark.skipif(
     not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium (CI installs it)"
 )
+
+
+def audited(page: Any, name: str, problems: list[str]) -> None:
+    """axe-core's serious and critical violations (where it is installed) and overflow, at
+    each width, as tests/web/test_browser.py audits every other page."""
+    if not AXE_SOURCE:
+        return
+    for width in WIDTHS:
+        page.set_viewport_size({"width": width, "height": 900})
+        problems += audit_page(page, name, "en", width)
+    page.set_viewport_size({"width": 1100, "height": 900})
 
 
 def test_from_proposal_to_accepted_topic_to_rating(
@@ -62,6 +76,7 @@ def test_from_proposal_to_accepted_topic_to_rating(
         },
     )
     errors: list[str] = []
+    problems: list[str] = []
 
     # The secretariat opens the call from Manage.
     admin = new_page(browser, "en-US", errors)
@@ -82,14 +97,19 @@ def test_from_proposal_to_accepted_topic_to_rating(
     person.get_by_label("Why it matters").fill("Acceso abierto para todas las personas.")
     person.get_by_role("button", name="Check for similar topics").click()
     expect(person.locator("#similar")).to_contain_text("Neutralidad de la red")
+    audited(person, "proposal-form", problems)
     expect(person.get_by_label("Title", exact=True)).to_have_value("Neutralidád e inclusão")
     person.get_by_role("button", name="Submit the proposal").click()
     expect(person).to_have_url(re.compile(f"/c/{slug}/proposals/mine$"))
     expect(person.locator("ol.topic-list")).to_contain_text("Submitted")
+    audited(person, "my-proposals", problems)
+    person.goto(f"{base}/c/{slug}/proposals")
+    audited(person, "call-for-topics", problems)
 
     # The secretariat (as the committee would) accepts it from the review queue.
     admin.goto(f"{base}/c/{slug}/manage")
     admin.get_by_role("link", name="Proposals", exact=True).click()
+    audited(admin, "proposals-review", problems)
     admin.get_by_role("checkbox", name="Neutralidád e inclusão").check()
     admin.get_by_role("button", name="Accept the ticked proposals").click()
     expect(admin.locator("#flash")).to_contain_text("decision is saved")
@@ -111,3 +131,4 @@ def test_from_proposal_to_accepted_topic_to_rating(
     expect(person.locator("#saved")).to_contain_text("Neutralidád e inclusão")
     person.context.close()
     assert errors == []
+    assert problems == []
