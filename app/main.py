@@ -30,6 +30,7 @@ from app.middleware import BodyLimit, RequestContext
 from app.migrate import head_revision
 from app.outbox.setup import make_dispatcher
 from app.problems import install_error_handlers
+from app.proposals.router import router as proposals_router
 from app.results.router import router as results_router
 from app.server_secret import ServerSecret
 from app.web.site import install_pages
@@ -102,6 +103,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         personal_tokens_router,
         consultations_router,
         topics_router,
+        proposals_router,
         ballots_router,
         committee_router,
         results_router,

@@ -8,6 +8,7 @@ from app.committee.models import Seat
 from app.consultations.models import Consultation, Topic
 from app.db import Base
 from app.outbox.models import OutboxAttempt, OutboxMessage
+from app.proposals.models import Proposal, Support
 from app.results.models import CachedResult, TallyVersion
 from app.server_secret import ServerSecretRow
 from app.webhooks.models import Webhook, WebhookDelivery
@@ -24,11 +25,13 @@ __all__ = [
     "OutboxAttempt",
     "OutboxMessage",
     "Participant",
+    "Proposal",
     "Rating",
     "Seat",
     "ServerSecretRow",
     "SessionPerson",
     "SetupToken",
+    "Support",
     "TallyVersion",
     "ThrottleEvent",
     "Topic",

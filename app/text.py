@@ -3,6 +3,7 @@ labels, cities) refuse control characters; multi-line fields (descriptions, ques
 only newline and tab. Exports can then rely on what they receive (docs/api.md)."""
 
 import re
+import unicodedata
 from typing import Annotated
 
 from pydantic import AfterValidator, StringConstraints
@@ -42,3 +43,13 @@ Description = Annotated[str, StringConstraints(strip_whitespace=True, max_length
 Question = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000), Lines
 ]
+
+
+def searchable(*parts: str | None) -> str:
+    """The text a search compares: case folded, accents stripped (NFKD, combining marks
+    dropped), runs of anything but letters and digits made one space. So "Inclusão digital"
+    and "INCLUSAO  digital!" are the same words."""
+    joined = " ".join(p for p in parts if p)
+    decomposed = unicodedata.normalize("NFKD", joined.casefold())
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(re.findall(r"\w+", stripped))

@@ -32,6 +32,7 @@ COMMITTEE_GROUPS: tuple[StakeholderGroup, ...] = (
 
 class ConsultationState(StrEnum):
     draft = "draft"
+    proposals = "proposals"  # the optional call for topics, between draft and open
     open = "open"
     closed = "closed"
     finalized = "finalized"

@@ -8,10 +8,16 @@ from sqlalchemy import Connection
 from app.config import get_settings
 from app.db import make_engine
 from app.models import Base
+from app.search import is_search_object
 
 config = context.config
 if config.config_file_name is not None and config.attributes.get("configure_logger", True):
     fileConfig(config.config_file_name, disable_existing_loggers=False)
+
+
+def include_name(name: str | None, type_: str, parent_names: object) -> bool:
+    """The similar-text search's FTS5 table and GIN indexes are the migrations' alone."""
+    return not is_search_object(name)
 
 
 def run(connection: Connection) -> None:
@@ -20,6 +26,7 @@ def run(connection: Connection) -> None:
         target_metadata=Base.metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_name=include_name,
     )
     with context.begin_transaction():
         context.run_migrations()

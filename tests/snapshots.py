@@ -35,6 +35,8 @@ TABLES = (
     "outbox_attempts",
     "webhooks",
     "webhook_deliveries",
+    "proposals",
+    "proposal_supports",
 )
 # Counted attempts, for throttling: a refused sign-in, registration, new link or reset still
 # counts against its client address (and a refused sign-in against its account).

@@ -689,3 +689,211 @@ async def test_oversized_ballot_is_413_and_changes_nothing(
     assert response.status_code == 413
     assert response.headers["content-type"] == "application/problem+json"
     assert snapshot(app) == before
+
+
+@dataclass
+class CallSetup:
+    participant: Actor
+    admin: Actor
+    call: str  # in its call for topics, one proposal per participant
+    open: str
+    supported: int  # the admin's, which the participant supports
+    merged: int  # the participant's, merged into `supported`
+    other_topic: int  # a topic of another consultation
+
+
+@pytest.fixture
+async def call_setup(client: httpx.AsyncClient, app: FastAPI) -> CallSetup:
+    boss = await admin(client, app)
+    call = str((await create_consultation(client, boss, max_proposals_per_participant=1))["slug"])
+    opened = str((await create_consultation(client, boss))["slug"])
+    other_topic = (await add_topics(client, boss, opened, ["Access"]))[0]
+    await move(client, boss, opened, "open")
+    await move(client, boss, call, "proposals/open")
+    participant = await register(client)
+    url = f"{API}/consultations/{call}/proposals"
+    body = {"title": "Acceso", "description": "Para todos."}
+    supported = (await client.post(url, json=body, headers=boss.headers)).json()["id"]
+    merged = (await client.post(url, json=body, headers=participant.headers)).json()["id"]
+    response = await client.post(f"{url}/{supported}/support", headers=participant.headers)
+    assert response.status_code == 204
+    response = await client.post(
+        f"{url}/{merged}/merge", json={"into_proposal_id": supported}, headers=boss.headers
+    )
+    assert response.status_code == 200, response.text
+    return CallSetup(participant, boss, call, opened, supported, merged, other_topic)
+
+
+def proposal(**changes: Any) -> dict[str, Any]:
+    return {"title": "Un tema", "description": "Por qué importa."} | changes
+
+
+# (name, who, method, path, body builder taking the setup, expected status). Paths use {c}
+# (the call), {o} (an open consultation), {s} (a submitted proposal), {m} (a merged one).
+CallCase = tuple[str, str, str, str, Callable[[CallSetup], Any], int]
+PROPOSAL = "/consultations/{c}/proposals"
+CALL_CASES: list[CallCase] = [
+    ("empty title", "p", "POST", PROPOSAL, lambda s: proposal(title="  "), 422),
+    ("empty description", "p", "POST", PROPOSAL, lambda s: proposal(description=""), 422),
+    ("over-long title", "p", "POST", PROPOSAL, lambda s: proposal(title="t" * 301), 422),
+    (
+        "over-long description",
+        "p",
+        "POST",
+        PROPOSAL,
+        lambda s: proposal(description="d" * 5001),
+        422,
+    ),
+    ("control character in title", "p", "POST", PROPOSAL, lambda s: proposal(title="a\x00b"), 422),
+    ("line break in title", "p", "POST", PROPOSAL, lambda s: proposal(title="a\nb"), 422),
+    (
+        "control character in description",
+        "p",
+        "POST",
+        PROPOSAL,
+        lambda s: proposal(description="bell\x07"),
+        422,
+    ),
+    ("missing description", "p", "POST", PROPOSAL, lambda s: {"title": "T"}, 422),
+    ("extra field", "p", "POST", PROPOSAL, lambda s: proposal(author="me"), 422),
+    (
+        "proposing outside the call",
+        "p",
+        "POST",
+        "/consultations/{o}/proposals",
+        lambda s: proposal(),
+        409,
+    ),
+    ("proposing over the limit", "p", "POST", PROPOSAL, lambda s: proposal(), 409),
+    ("anonymous proposal", "anon", "POST", PROPOSAL, lambda s: proposal(), 401),
+    ("supporting twice", "p", "POST", PROPOSAL + "/{s}/support", lambda s: None, 409),
+    ("supporting a merged proposal", "adm", "POST", PROPOSAL + "/{m}/support", lambda s: None, 409),
+    (
+        "supporting an unknown proposal",
+        "p",
+        "POST",
+        PROPOSAL + "/999999/support",
+        lambda s: None,
+        404,
+    ),
+    ("editing a merged proposal", "p", "PATCH", PROPOSAL + "/{m}", lambda s: {"title": "New"}, 409),
+    ("editing someone else's", "p", "PATCH", PROPOSAL + "/{s}", lambda s: {"title": "New"}, 403),
+    ("null title in an edit", "adm", "PATCH", PROPOSAL + "/{s}", lambda s: {"title": None}, 422),
+    (
+        "merging into itself",
+        "adm",
+        "POST",
+        PROPOSAL + "/{s}/merge",
+        lambda s: {"into_proposal_id": s.supported},
+        422,
+    ),
+    (
+        "merging in a cycle",
+        "adm",
+        "POST",
+        PROPOSAL + "/{s}/merge",
+        lambda s: {"into_proposal_id": s.merged},
+        422,
+    ),
+    (
+        "merging into two targets",
+        "adm",
+        "POST",
+        PROPOSAL + "/{s}/merge",
+        lambda s: {"into_proposal_id": s.merged, "into_topic_id": s.other_topic},
+        422,
+    ),
+    ("merging into nothing", "adm", "POST", PROPOSAL + "/{s}/merge", lambda s: {}, 422),
+    (
+        "merging into another consultation's topic",
+        "adm",
+        "POST",
+        PROPOSAL + "/{s}/merge",
+        lambda s: {"into_topic_id": s.other_topic},
+        422,
+    ),
+    (
+        "merging into an id beyond the database",
+        "adm",
+        "POST",
+        PROPOSAL + "/{s}/merge",
+        lambda s: {"into_proposal_id": 2**63},
+        422,
+    ),
+    ("accepting a decided one", "adm", "POST", PROPOSAL + "/{m}/accept", lambda s: None, 409),
+    (
+        "rejecting a decided one",
+        "adm",
+        "POST",
+        PROPOSAL + "/{m}/reject",
+        lambda s: {"reason": "Again."},
+        409,
+    ),
+    ("rejecting without a reason", "adm", "POST", PROPOSAL + "/{s}/reject", lambda s: {}, 422),
+    (
+        "rejecting with an empty reason",
+        "adm",
+        "POST",
+        PROPOSAL + "/{s}/reject",
+        lambda s: {"reason": " "},
+        422,
+    ),
+    (
+        "a reason with control characters",
+        "adm",
+        "POST",
+        PROPOSAL + "/{s}/reject",
+        lambda s: {"reason": "no\x1b[31m"},
+        422,
+    ),
+    ("a participant deciding", "p", "POST", PROPOSAL + "/{s}/accept", lambda s: None, 403),
+    (
+        "opening the call of an open consultation",
+        "adm",
+        "POST",
+        "/consultations/{o}/proposals/open",
+        lambda s: None,
+        409,
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "who", "method", "path", "body", "status"),
+    CALL_CASES,
+    ids=[case[0] for case in CALL_CASES],
+)
+async def test_bad_input_in_the_call_for_topics_is_refused_and_changes_nothing(
+    client: httpx.AsyncClient,
+    app: FastAPI,
+    call_setup: CallSetup,
+    name: str,
+    who: str,
+    method: str,
+    path: str,
+    body: Callable[[CallSetup], Any],
+    status: int,
+) -> None:
+    s = call_setup
+    headers = {"p": s.participant.headers, "adm": s.admin.headers, "anon": {}}[who]
+    url = API + path.format(c=s.call, o=s.open, s=s.supported, m=s.merged)
+    before = snapshot(app)
+    response = await client.request(method, url, json=body(s), headers=headers)
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    problem = response.json()
+    assert problem["status"] == status
+    assert problem["detail"]
+    if status == 422:
+        assert problem["errors"]
+    assert_unchanged(app, before, method=method, path=url, status=status, context=name)
+
+
+async def test_an_over_long_similar_query_is_422(
+    client: httpx.AsyncClient, call_setup: CallSetup
+) -> None:
+    response = await client.get(
+        f"{API}/consultations/{call_setup.call}/proposals/similar", params={"q": "x" * 2001}
+    )
+    assert response.status_code == 422
+    assert response.headers["content-type"] == "application/problem+json"

@@ -12,6 +12,7 @@ from sqlalchemy import inspect
 from app import migrate
 from app.db import make_engine
 from app.models import Base
+from app.search import is_search_object
 from tests.databases import NO_PG_REASON, PG_URL, pg_admin_url, pg_execute, settings_for
 
 
@@ -29,11 +30,16 @@ def empty_database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[s
     pg_execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
+def include_name(name: str | None, type_: str, parent_names: object) -> bool:
+    return not is_search_object(name)
+
+
 def _diff(url: str) -> list[object]:
     engine = make_engine(url)
     try:
         with engine.connect() as connection:
-            context = MigrationContext.configure(connection, opts={"compare_type": True})
+            opts = {"compare_type": True, "include_name": include_name}
+            context = MigrationContext.configure(connection, opts=opts)
             return list(compare_metadata(context, Base.metadata))
     finally:
         engine.dispose()
@@ -42,7 +48,8 @@ def _diff(url: str) -> list[object]:
 def _tables(url: str) -> set[str]:
     engine = make_engine(url)
     try:
-        return set(inspect(engine).get_table_names()) - {"alembic_version"}
+        names = set(inspect(engine).get_table_names()) - {"alembic_version"}
+        return {name for name in names if not is_search_object(name)}
     finally:
         engine.dispose()
 

@@ -47,6 +47,9 @@ class World:
     open: str  # an open consultation; `committee` sits on it too
     draft_topic: int
     open_topic: int
+    call: str  # in its call for topics (proposals); `committee` sits on it
+    proposer: Actor  # proposes what the callers support and decide on
+    call_topic: int
 
 
 async def seat(client: httpx.AsyncClient, by: Actor, slug: str, who: Actor, group: str) -> None:
@@ -79,7 +82,16 @@ async def world(client: httpx.AsyncClient, app: FastAPI) -> World:
     await seat(client, boss, opened, actors["committee"], "technical_community")
     await seat(client, boss, elsewhere, actors["other_committee"], "private_sector")
     await move(client, boss, opened, "open")
-    return World(app, client, actors, draft, opened, draft_topic, open_topic)
+    call = str(
+        (await create_consultation(client, boss, max_proposals_per_participant=1000))["slug"]
+    )
+    call_topic = (await add_topics(client, boss, call, ["Access"]))[0]
+    await seat(client, boss, call, actors["committee"], "technical_community")
+    await move(client, boss, call, "proposals/open")
+    proposer = await register(client, group="civil_society")
+    return World(
+        app, client, actors, draft, opened, draft_topic, open_topic, call, proposer, call_topic
+    )
 
 
 _n = count()
@@ -100,7 +112,13 @@ def fixed(method: str, path: str, **kwargs: Any) -> Prepare:
     async def prepare(world: World, _: Actor) -> Request:
         return (
             method,
-            path.format(d=world.draft, o=world.open, dt=world.draft_topic, ot=world.open_topic),
+            path.format(
+                d=world.draft,
+                o=world.open,
+                dt=world.draft_topic,
+                ot=world.open_topic,
+                c=world.call,
+            ),
             kwargs,
         )
 
@@ -239,6 +257,69 @@ def webhook_request(method: str, tail: str) -> Prepare:
         return method, f"/webhooks/{response.json()['id']}{tail}", {}
 
     return prepare
+
+
+async def new_proposal(world: World, by: Actor | None = None) -> int:
+    body = {"title": f"P{next(_n)}", "description": "Why it matters."}
+    response = await world.client.post(
+        f"{API}/consultations/{world.call}/proposals",
+        json=body,
+        headers=(by or world.proposer).headers,
+    )
+    assert response.status_code == 201, response.text
+    return int(response.json()["id"])
+
+
+def can_propose(world: World, actor: Actor) -> bool:
+    return actor.token is not None and actor is not world.actors["unverified"]
+
+
+async def propose_request(world: World, _: Actor) -> Request:
+    body = {"title": f"Proposed {next(_n)}", "description": "Why it matters."}
+    return "POST", f"/consultations/{world.call}/proposals", {"json": body}
+
+
+async def edit_own_proposal_request(world: World, actor: Actor) -> Request:
+    proposal = await new_proposal(world, actor if can_propose(world, actor) else None)
+    body = {"title": f"Edited {next(_n)}"}
+    return "PATCH", f"/consultations/{world.call}/proposals/{proposal}", {"json": body}
+
+
+async def edit_others_proposal_request(world: World, _: Actor) -> Request:
+    proposal = await new_proposal(world)
+    body = {"title": f"Edited {next(_n)}"}
+    return "PATCH", f"/consultations/{world.call}/proposals/{proposal}", {"json": body}
+
+
+async def support_request(world: World, _: Actor) -> Request:
+    proposal = await new_proposal(world)
+    return "POST", f"/consultations/{world.call}/proposals/{proposal}/support", {}
+
+
+async def withdraw_support_request(world: World, actor: Actor) -> Request:
+    proposal = await new_proposal(world)
+    path = f"/consultations/{world.call}/proposals/{proposal}/support"
+    if can_propose(world, actor):
+        response = await world.client.post(API + path, headers=actor.headers)
+        assert response.status_code == 204, response.text
+    return "DELETE", path, {}
+
+
+async def accept_request(world: World, _: Actor) -> Request:
+    proposal = await new_proposal(world)
+    return "POST", f"/consultations/{world.call}/proposals/{proposal}/accept", {}
+
+
+async def reject_request(world: World, _: Actor) -> Request:
+    proposal = await new_proposal(world)
+    body = {"reason": "Out of scope."}
+    return "POST", f"/consultations/{world.call}/proposals/{proposal}/reject", {"json": body}
+
+
+async def merge_request(world: World, _: Actor) -> Request:
+    proposal = await new_proposal(world)
+    body = {"into_topic_id": world.call_topic}
+    return "POST", f"/consultations/{world.call}/proposals/{proposal}/merge", {"json": body}
 
 
 # Expected statuses in the order of CALLERS. The unverified participant's ballot writes are 403
@@ -410,6 +491,40 @@ MATRIX: list[tuple[str, Prepare, tuple[int, ...]]] = [
         fixed("GET", "/consultations/{d}/ranking/agreement"),
         (404, 404, 404, 200, 404, 404, 200),
     ),
+    ("list proposals", fixed("GET", "/consultations/{c}/proposals"), (200,) * 7),
+    (
+        "list a draft's proposals",
+        fixed("GET", "/consultations/{d}/proposals"),
+        (404, 404, 404, 200, 404, 404, 200),
+    ),
+    (
+        "similar topics and proposals",
+        fixed("GET", "/consultations/{c}/proposals/similar", params={"q": "access"}),
+        (200,) * 7,
+    ),
+    ("propose a topic", propose_request, (401, 201, 201, 201, 201, 403, 201)),
+    (
+        "propose while open",
+        fixed("POST", "/consultations/{o}/proposals", json={"title": "L", "description": "x"}),
+        (401, 409, 409, 409, 409, 409, 409),
+    ),
+    ("edit one's own proposal", edit_own_proposal_request, (401, 200, 200, 200, 200, 403, 200)),
+    ("edit another's proposal", edit_others_proposal_request, (401, 403, 403, 403, 403, 403, 403)),
+    ("support a proposal", support_request, (401, 204, 204, 204, 204, 403, 204)),
+    ("withdraw support", withdraw_support_request, (401, 204, 204, 204, 204, 404, 204)),
+    ("accept a proposal", accept_request, (401, 403, 403, 201, 403, 403, 201)),
+    ("reject a proposal", reject_request, (401, 403, 403, 200, 403, 403, 200)),
+    ("merge a proposal into a topic", merge_request, (401, 403, 403, 200, 403, 403, 200)),
+    (
+        "open the call for topics of a draft",
+        fixed("POST", "/consultations/{d}/proposals/open"),
+        (404, 404, 404, 403, 404, 404, 200),
+    ),
+    (
+        "open the call for topics of an open one",
+        fixed("POST", "/consultations/{o}/proposals/open"),
+        (401, 403, 403, 403, 403, 403, 409),
+    ),
     (
         "method agreement while open",
         fixed("GET", "/consultations/{o}/ranking/agreement", params={"top": 1}),
@@ -500,7 +615,7 @@ async def scoped(world: World) -> ScopedWorld:
 def scoped_fixed(method: str, path: str, **kwargs: Any) -> Callable[[ScopedWorld], Request]:
     def prepare(scoped: ScopedWorld) -> Request:
         w = scoped.world
-        url = path.format(d=w.draft, o=w.open, c=scoped.closed, ot=w.open_topic)
+        url = path.format(d=w.draft, o=w.open, c=scoped.closed, ot=w.open_topic, p=w.call)
         return method, url, dict(kwargs)
 
     return prepare
@@ -578,6 +693,18 @@ SCOPED_MATRIX: list[tuple[str, Callable[[ScopedWorld], Request], tuple[int | str
         "open data of the closed one",
         scoped_fixed("GET", "/consultations/{c}/open-data.zip"),
         (S, 200, S, 200, 200, S, 200, 200),
+    ),
+    (
+        "propose a topic",
+        scoped_fixed(
+            "POST", "/consultations/{p}/proposals", json={"title": "T", "description": "Why."}
+        ),
+        (201, S, S, S, 201, S, S, 201),
+    ),
+    (
+        "accept a proposal (none such: admitted, then 404)",
+        scoped_fixed("POST", "/consultations/{p}/proposals/999999/accept"),
+        (F, F, 404, 404, S, 404, S, 404),
     ),
     (
         "audit of the open one",

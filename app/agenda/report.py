@@ -12,7 +12,7 @@ from app.agenda.calendar import people_by_role
 from app.agenda.models import AgendaSession
 from app.committee.models import Seat
 from app.consultations.models import Consultation, Topic
-from app.consultations.schemas import Counts
+from app.consultations.schemas import Counts, TopicOrigin
 from app.results.schemas import Ranking
 from app.vocabulary import COMMITTEE_GROUPS
 
@@ -79,6 +79,50 @@ def origin_line(session: AgendaSession) -> str | None:
     )
 
 
+def _proposals(origin: TopicOrigin) -> str:
+    parts = []
+    if origin.proposal_id is not None:
+        parts.append(f"proposal {origin.proposal_id}")
+    if origin.merged_proposals:
+        merged = ", ".join(str(i) for i in origin.merged_proposals)
+        parts.append(f"merged with proposals {merged}" if parts else f"proposals {merged}")
+    return "; ".join(parts)
+
+
+def topic_origin_line(origin: TopicOrigin | None) -> str | None:
+    """Where a topic came from, when not from the secretariat's own list."""
+    if origin is None or origin.kind == "secretariat":
+        return None
+    if origin.kind == "edition":
+        return (
+            f"Origin: carried over from an earlier edition (topic {origin.copied_from_topic_id})."
+        )
+    return f"Origin: proposed in the call for topics ({_proposals(origin)})."
+
+
+def _call_for_topics(
+    proposals: dict[str, int] | None,
+    topics: dict[int, Topic],
+    origins: dict[int, TopicOrigin],
+) -> list[str]:
+    """How many were proposed and what became of them; absent when there was no call."""
+    if not proposals:
+        return []
+    out = ["## Call for topics", "", f"- Proposals: {sum(proposals.values())}"]
+    for status in ("accepted", "merged", "rejected", "submitted"):
+        if proposals.get(status):
+            out.append(f"- {status.capitalize()}: {proposals[status]}")
+    out.append("")
+    proposed = [
+        f"- {inline(topic.title)} ({_proposals(origins[topic_id])})"
+        for topic_id, topic in topics.items()
+        if topic_id in origins and origins[topic_id].kind == "proposal"
+    ]
+    if proposed:
+        out += ["Candidate topics from the call:", "", *proposed, ""]
+    return out
+
+
 def _when(consultation: Consultation, starts_at: datetime, ends_at: datetime) -> str:
     """In the event's time zone, as the pages and the calendar show it, zone named."""
     zone = ZoneInfo(consultation.timezone)
@@ -120,7 +164,10 @@ def report_md(
     topics: dict[int, Topic],
     counts: Counts,
     ranking: Ranking | None,
+    origins: dict[int, TopicOrigin] | None = None,
+    proposals: dict[str, int] | None = None,
 ) -> str:
+    origins = origins or {}
     place = ", ".join(
         inline(p) for p in (consultation.city, country_name(consultation.country)) if p
     )
@@ -137,6 +184,7 @@ def report_md(
     out.append("")
     if consultation.description:
         out += [block(consultation.description), ""]
+    out += _call_for_topics(proposals, topics, origins)
     out += _participation(counts, ranking, sessions)
     out += ["## Program Committee", ""]
     by_group: dict[str, list[Seat]] = defaultdict(list)
@@ -160,6 +208,8 @@ def report_md(
         out += [f"## {heading}", ""]
         if topic and not same:
             out += [f"Topic: {inline(topic.title)}", ""]
+        if topic and (where := topic_origin_line(origins.get(topic.id))):
+            out += [where, ""]
         out += [f"Format: {s.format.replace('_', ' ')}", ""]
         if origin := origin_line(s):
             out += [origin, ""]

@@ -28,6 +28,7 @@ from app.consultations import lifecycle
 from app.consultations import service as consultations
 from app.consultations.models import Consultation, Topic
 from app.errors import Blocked, Invalid, NotFound, Tied, WrongState
+from app.proposals.models import Proposal
 from app.results import service as results
 from app.results.schemas import Agreement
 
@@ -390,4 +391,18 @@ def final_report(session: Session, consultation: Consultation) -> str:
         method = results.method_or_default(consultation, origin)
         ranking = results.ranking(session, consultation, method=method)
     seats = committee.seats(session, consultation)
-    return report.report_md(consultation, seats, rows, topics, counts, ranking)
+    origins = consultations.topic_origins(session, list(topics.values()))
+    proposals = proposal_counts(session, consultation)
+    return report.report_md(
+        consultation, seats, rows, topics, counts, ranking, origins=origins, proposals=proposals
+    )
+
+
+def proposal_counts(session: Session, consultation: Consultation) -> dict[str, int]:
+    """How many proposals the call for topics received, by status."""
+    rows = session.execute(
+        select(Proposal.status, func.count())
+        .where(Proposal.consultation_id == consultation.id)
+        .group_by(Proposal.status)
+    )
+    return dict(rows.all())

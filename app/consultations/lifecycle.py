@@ -1,5 +1,6 @@
 """The consultation lifecycle as a pure transition table:
-draft -> open -> closed -> finalized, and closed -> open (reopen) until finalized."""
+draft -> (proposals ->) open -> closed -> finalized, and closed -> open (reopen) until
+finalized. The proposals state (a call for topics) is optional: a draft may open at once."""
 
 from enum import StrEnum
 
@@ -7,6 +8,7 @@ from app.vocabulary import ConsultationState as S
 
 
 class Move(StrEnum):
+    open_proposals = "open_proposals"
     open = "open"
     close = "close"
     reopen = "reopen"
@@ -14,7 +16,9 @@ class Move(StrEnum):
 
 
 TRANSITIONS: dict[tuple[S, Move], S] = {
+    (S.draft, Move.open_proposals): S.proposals,
     (S.draft, Move.open): S.open,
+    (S.proposals, Move.open): S.open,
     (S.open, Move.close): S.closed,
     (S.closed, Move.reopen): S.open,
     (S.closed, Move.finalize): S.finalized,
@@ -25,7 +29,11 @@ class IllegalMove(ValueError):
     def __init__(self, state: S, move: Move) -> None:
         allowed = sorted(m.value for (s, m) in TRANSITIONS if s == state)
         hint = f"allowed from {state.value}: {', '.join(allowed)}" if allowed else "it is final"
-        super().__init__(f"Cannot {move.value} a consultation that is {state.value} ({hint}).")
+        verb = PHRASES.get(move, move.value)
+        super().__init__(f"Cannot {verb} a consultation that is {state.value} ({hint}).")
+
+
+PHRASES = {Move.open_proposals: "open the call for topics of"}
 
 
 def next_state(state: S, move: Move) -> S:
@@ -51,11 +59,22 @@ def accepts_imports(state: S) -> bool:
 
 def rules_editable(state: S) -> bool:
     """Scale, method and other rules freeze once the consultation opens."""
-    return state is S.draft
+    return state in (S.draft, S.proposals)
 
 
 def topics_editable(state: S) -> bool:
-    return state is S.draft
+    """The candidate topics: until the rating opens (during the call for topics too)."""
+    return state in (S.draft, S.proposals)
+
+
+def accepts_proposals(state: S) -> bool:
+    """Participants propose topics (and edit and support proposals) during the call."""
+    return state is S.proposals
+
+
+def proposals_decidable(state: S) -> bool:
+    """The committee accepts, rejects or merges proposals until the rating opens."""
+    return state in (S.draft, S.proposals)
 
 
 def descriptions_editable(state: S) -> bool:

@@ -3,16 +3,20 @@ from datetime import date, datetime
 from sqlalchemy import (
     JSON,
     CheckConstraint,
+    Connection,
     Enum,
     ForeignKey,
     String,
     Text,
     UniqueConstraint,
+    event,
     true,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app import search
 from app.db import Base, utcnow
+from app.text import searchable
 from app.vocabulary import ConsultationState
 
 
@@ -27,6 +31,7 @@ class Consultation(Base):
         CheckConstraint("min_group_size >= 1", name="min_group_size"),
         CheckConstraint("agenda_size >= 1", name="agenda_size"),
         CheckConstraint("seats_per_group >= 1", name="seats_per_group"),
+        CheckConstraint("max_proposals_per_participant >= 1", name="max_proposals"),
         CheckConstraint(
             "ends_on IS NULL OR starts_on IS NULL OR ends_on >= starts_on", name="dates"
         ),
@@ -68,6 +73,8 @@ class Consultation(Base):
     # When ratings are due: shown to participants. Closing stays an admin's move.
     closes_at: Mapped[datetime | None]
     require_verified_email: Mapped[bool] = mapped_column(default=True, server_default=true())
+    # The call for topics: how many proposals one participant may make.
+    max_proposals_per_participant: Mapped[int] = mapped_column(default=3, server_default="3")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -91,6 +98,30 @@ class Topic(Base):
     title: Mapped[str] = mapped_column(String(300))
     description: Mapped[str | None] = mapped_column(Text)
     position: Mapped[int] = mapped_column(default=0)
+    # Where it came from: copied from an earlier edition's topic (None: typed in by the
+    # secretariat or accepted from a proposal, which then names it as its topic_id).
+    # (An id, not a foreign key: the record stands if that edition's topic goes.)
+    copied_from_id: Mapped[int | None]
+    # Title and description as a search compares them (app.text.searchable), kept up to date
+    # on every write (below).
+    search_text: Mapped[str] = mapped_column(Text, default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     consultation: Mapped[Consultation] = relationship(back_populates="topics", lazy="raise")
+
+
+@event.listens_for(Topic, "before_insert")
+@event.listens_for(Topic, "before_update")
+def _topic_search_text(_mapper: object, _connection: Connection, topic: Topic) -> None:
+    topic.search_text = searchable(topic.title, topic.description)
+
+
+@event.listens_for(Topic, "after_insert")
+@event.listens_for(Topic, "after_update")
+def _index_topic(_mapper: object, connection: Connection, topic: Topic) -> None:
+    search.index(connection, "topic", topic.id, topic.consultation_id, topic.search_text)
+
+
+@event.listens_for(Topic, "after_delete")
+def _unindex_topic(_mapper: object, connection: Connection, topic: Topic) -> None:
+    search.unindex(connection, "topic", topic.id)

@@ -94,6 +94,19 @@ for _move in (lifecycle.Move.open, lifecycle.Move.close, lifecycle.Move.reopen):
     _lifecycle_endpoint(_move)
 
 
+@router.post("/{slug}/proposals/open", responses=problems(401, 403, 404, 409, 422))
+def open_proposals(access: AdministeredConsultation, session: SessionDep) -> ConsultationPublic:
+    """Open the call for topics (`draft` → `proposals`): participants propose topics until the
+    consultation opens for rating. Any other state is 409."""
+    service.move(
+        session,
+        consultation=access.consultation,
+        move=lifecycle.Move.open_proposals,
+        actor=access.actor,
+    )
+    return _public(session, access.consultation)
+
+
 @topics_router.get("", responses=problems(401, 404, 422))
 def list_topics(
     access: VisibleConsultation,
@@ -110,7 +123,7 @@ def list_topics(
             raise Unauthorized("Sign in to get your own order of topics.")
         topics = service.shuffled(topics, secret=secret, account_id=access.account.id)
     items = topics[page.offset : page.offset + page.limit]
-    return Page(items=[TopicPublic.model_validate(t) for t in items], total=len(topics))
+    return Page(items=service.topics_public(session, items), total=len(topics))
 
 
 @topics_router.post("", status_code=201, responses=problems(400, 401, 403, 404, 409, 413, 422))
@@ -119,7 +132,7 @@ def add_topic(data: TopicCreate, access: ManagedConsultation, session: SessionDe
     topic = service.add_topic(
         session, consultation=access.consultation, data=data, actor=access.actor
     )
-    return TopicPublic.model_validate(topic)
+    return service.topics_public(session, [topic])[0]
 
 
 @topics_router.patch("/{topic_id}", responses=problems(400, 401, 403, 404, 409, 413, 422))
@@ -131,7 +144,7 @@ def update_topic(
     service.update_topic(
         session, consultation=access.consultation, topic=topic, data=data, actor=access.actor
     )
-    return TopicPublic.model_validate(topic)
+    return service.topics_public(session, [topic])[0]
 
 
 @topics_router.delete("/{topic_id}", status_code=204, responses=problems(401, 403, 404, 409, 422))

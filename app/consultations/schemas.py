@@ -1,5 +1,5 @@
 from datetime import UTC, date, datetime
-from typing import Annotated, Any, Self
+from typing import Annotated, Any, Literal, Self
 from zoneinfo import available_timezones
 
 from pydantic import (
@@ -72,6 +72,9 @@ class Rules(BaseModel):
     require_verified_email: bool = Field(
         default=True,
         description="Ballot writes and proposals need a verified email address",
+    )
+    max_proposals_per_participant: int = Field(
+        default=3, ge=1, le=1000, description="How many topics one participant may propose"
     )
 
     # Field validators (they run even when other fields are invalid, so that one answer
@@ -183,6 +186,7 @@ class ConsultationUpdate(BaseModel):
     seats_per_group: int | None = Field(default=None, ge=1, le=100)
     live_results: bool | None = None
     require_verified_email: bool | None = None
+    max_proposals_per_participant: int | None = Field(default=None, ge=1, le=1000)
 
 
 RULE_FIELDS = frozenset(Rules.model_fields)
@@ -233,6 +237,7 @@ class ConsultationPublic(BaseModel):
     live_results: bool
     closes_at: datetime | None
     require_verified_email: bool
+    max_proposals_per_participant: int
     created_at: datetime
     counts: Counts
 
@@ -263,6 +268,16 @@ class TopicUpdate(BaseModel):
     position: int | None = Field(default=None, ge=0, le=100_000)
 
 
+class TopicOrigin(BaseModel):
+    """Where a candidate topic came from: typed in by the secretariat (or the committee), an
+    accepted proposal (with the proposals merged into it), or an earlier edition's topic."""
+
+    kind: Literal["secretariat", "proposal", "edition"]
+    proposal_id: int | None = None
+    merged_proposals: list[int] = Field(default_factory=list)
+    copied_from_topic_id: int | None = None
+
+
 class TopicPublic(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
@@ -270,3 +285,4 @@ class TopicPublic(BaseModel):
     title: str
     description: str | None
     position: int
+    origin: TopicOrigin | None = None

@@ -21,11 +21,14 @@ from app.consultations.schemas import (
     ConsultationUpdate,
     Counts,
     TopicCreate,
+    TopicOrigin,
+    TopicPublic,
     TopicUpdate,
     check_dates,
     check_scale,
 )
 from app.errors import Conflict, Duplicate, Invalid, NotFound, WrongState, conflict_on_duplicate
+from app.proposals.models import Proposal, ProposalStatus
 from app.results import queries as results_queries
 from app.results import service as results
 from app.vocabulary import ConsultationState
@@ -131,6 +134,7 @@ def create(session: Session, *, data: ConsultationCreate, actor: Account) -> Con
                     title=topic.title,
                     description=topic.description,
                     position=topic.position,
+                    copied_from_id=topic.id,
                 )
             )
             copied += 1
@@ -199,7 +203,7 @@ def move(
         new_state = lifecycle.next_state(consultation.state, move)
     except lifecycle.IllegalMove as exc:
         raise WrongState(str(exc), state=consultation.state) from exc
-    if move is lifecycle.Move.open:
+    if move is lifecycle.Move.open:  # from draft, or at the end of the call for topics
         has_topic = session.scalar(select(Topic.id).where(Topic.consultation_id == consultation.id))
         if has_topic is None:
             raise Conflict("Add at least one topic before opening the consultation.")
@@ -229,10 +233,10 @@ def move(
     return consultation
 
 
-# The webhook event each move sends (app.webhooks), in the move's own transaction. A new move
-# gets its event here (the call for topics: consultation.proposals_opened); a test checks that
-# every move has one.
+# The webhook event each move sends (app.webhooks), in the move's own transaction; a test checks
+# that every move has one.
 MOVE_EVENTS: dict[lifecycle.Move, WebhookEvent] = {
+    lifecycle.Move.open_proposals: WebhookEvent.consultation_proposals_opened,
     lifecycle.Move.open: WebhookEvent.consultation_opened,
     lifecycle.Move.close: WebhookEvent.consultation_closed,
     lifecycle.Move.reopen: WebhookEvent.consultation_reopened,
@@ -241,6 +245,47 @@ MOVE_EVENTS: dict[lifecycle.Move, WebhookEvent] = {
 
 
 # Topics
+
+
+def topic_origins(session: Session, topics: Sequence[Topic]) -> dict[int, TopicOrigin]:
+    """Where each topic came from, in one query over the proposals that point to them."""
+    ids = [t.id for t in topics]
+    accepted: dict[int, int] = {}
+    merged: dict[int, list[int]] = {t: [] for t in ids}
+    rows = session.execute(
+        select(Proposal.id, Proposal.status, Proposal.topic_id)
+        .where(Proposal.topic_id.in_(ids))
+        .order_by(Proposal.id)
+    )
+    for proposal_id, status, topic_id in rows:
+        if topic_id is None:  # pragma: no cover - the query asks for topics
+            continue
+        if status == ProposalStatus.accepted:
+            accepted[topic_id] = proposal_id
+        elif status == ProposalStatus.merged:
+            merged[topic_id].append(proposal_id)
+    origins = {}
+    for topic in topics:
+        if topic.id in accepted or merged[topic.id]:
+            origins[topic.id] = TopicOrigin(
+                kind="proposal",
+                proposal_id=accepted.get(topic.id),
+                merged_proposals=merged[topic.id],
+            )
+        elif topic.copied_from_id is not None:
+            origins[topic.id] = TopicOrigin(
+                kind="edition", copied_from_topic_id=topic.copied_from_id
+            )
+        else:
+            origins[topic.id] = TopicOrigin(kind="secretariat")
+    return origins
+
+
+def topics_public(session: Session, topics: Sequence[Topic]) -> list[TopicPublic]:
+    origins = topic_origins(session, topics)
+    return [
+        TopicPublic.model_validate(t).model_copy(update={"origin": origins[t.id]}) for t in topics
+    ]
 
 
 def list_topics(session: Session, consultation: Consultation) -> list[Topic]:

@@ -17,6 +17,7 @@ SUBJECTS = {
     "verify": N_("Confirm your email address"),
     "reset": N_("Reset your password"),
     "invitation": N_("You are invited to a program committee"),
+    "proposal_decision": N_("A decision on your proposal"),
 }
 
 

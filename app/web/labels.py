@@ -13,9 +13,17 @@ GROUPS: dict[str, str] = {
 
 STATES: dict[str, str] = {
     "draft": N_("Draft"),
+    "proposals": N_("Call for topics"),
     "open": N_("Open"),
     "closed": N_("Closed"),
     "finalized": N_("Finalized"),
+}
+
+PROPOSAL_STATUSES: dict[str, str] = {
+    "submitted": N_("Submitted"),
+    "accepted": N_("Accepted"),
+    "rejected": N_("Rejected"),
+    "merged": N_("Merged"),
 }
 
 FORMATS: dict[str, str] = {
@@ -88,4 +96,8 @@ FLASHES: dict[str, str] = {
     "session-moved": N_("The new order of the sessions is saved."),
     "finalized": N_("The agenda is finalized and published."),
     "admin-created": N_("Your administrator account is ready, and you are signed in."),
+    "proposals-opened": N_("The call for topics is open: participants can propose topics."),
+    "proposal-submitted": N_("Your proposal is submitted. The committee will review it."),
+    "support-saved": N_("Your support is saved."),
+    "proposals-decided": N_("The decision is saved and mailed to the proposers."),
 }

@@ -100,6 +100,7 @@ def environment(lang: str) -> Environment:
         CSRF_FIELD=CSRF_FIELD,
         GROUPS=labels.GROUPS,
         STATES=labels.STATES,
+        PROPOSAL_STATUSES=labels.PROPOSAL_STATUSES,
         FORMATS=labels.FORMATS,
         ROLES=labels.ROLES,
         ROLE_HEADINGS=labels.ROLE_HEADINGS,

@@ -8,7 +8,9 @@ from app.consultations.lifecycle import (
     IllegalMove,
     Move,
     accepts_ballots,
+    accepts_proposals,
     next_state,
+    proposals_decidable,
     rules_editable,
     topics_editable,
 )
@@ -16,7 +18,9 @@ from app.vocabulary import ConsultationState as S
 from tests.actors import API, add_topics, admin, create_consultation, move
 
 ALLOWED = {
+    (S.draft, Move.open_proposals): S.proposals,
     (S.draft, Move.open): S.open,
+    (S.proposals, Move.open): S.open,
     (S.open, Move.close): S.closed,
     (S.closed, Move.reopen): S.open,
     (S.closed, Move.finalize): S.finalized,
@@ -35,7 +39,19 @@ def test_transition_table(state: S, step: Move) -> None:
 
 # What a refused move says: the state it is in and every move allowed from there (sorted).
 MESSAGES = {
-    (S.draft, Move.close): "Cannot close a consultation that is draft (allowed from draft: open).",
+    (S.draft, Move.close): (
+        "Cannot close a consultation that is draft (allowed from draft: open, open_proposals)."
+    ),
+    (S.proposals, Move.close): (
+        "Cannot close a consultation that is proposals (allowed from proposals: open)."
+    ),
+    (S.proposals, Move.open_proposals): (
+        "Cannot open the call for topics of a consultation that is proposals "
+        "(allowed from proposals: open)."
+    ),
+    (S.open, Move.open_proposals): (
+        "Cannot open the call for topics of a consultation that is open (allowed from open: close)."
+    ),
     (S.open, Move.open): "Cannot open a consultation that is open (allowed from open: close).",
     (S.open, Move.finalize): (
         "Cannot finalize a consultation that is open (allowed from open: close)."
@@ -75,13 +91,21 @@ def test_every_refused_move_of_a_state_gives_the_same_allowed_moves() -> None:
 @pytest.mark.parametrize("state", list(S))
 def test_what_each_state_permits(state: S) -> None:
     assert accepts_ballots(state) is (state is S.open)
-    assert rules_editable(state) is (state is S.draft)
-    assert topics_editable(state) is (state is S.draft)
+    assert rules_editable(state) is (state in (S.draft, S.proposals))
+    assert topics_editable(state) is (state in (S.draft, S.proposals))
+    assert accepts_proposals(state) is (state is S.proposals)
+    assert proposals_decidable(state) is (state in (S.draft, S.proposals))
 
 
 # How to bring a fresh consultation into each state over the API (finalize comes with the agenda).
-ROUTE = {S.draft: [], S.open: ["open"], S.closed: ["open", "close"]}
-HTTP_MOVES = [Move.open, Move.close, Move.reopen]
+ROUTE = {
+    S.draft: [],
+    S.proposals: ["proposals/open"],
+    S.open: ["open"],
+    S.closed: ["open", "close"],
+}
+HTTP_MOVES = [Move.open_proposals, Move.open, Move.close, Move.reopen]
+PATHS = {Move.open_proposals: "proposals/open"}  # the others: the move's name
 HTTP_PAIRS = [(state, m) for state in ROUTE for m in HTTP_MOVES]
 
 
@@ -93,7 +117,8 @@ async def test_lifecycle_over_http(
     slug = str((await create_consultation(client, boss))["slug"])
     await add_topics(client, boss, slug, ["One"])
     await move(client, boss, slug, *ROUTE[state])
-    response = await client.post(f"{API}/consultations/{slug}/{step.value}", headers=boss.headers)
+    path = PATHS.get(step, step.value)
+    response = await client.post(f"{API}/consultations/{slug}/{path}", headers=boss.headers)
     detail = (await client.get(f"{API}/consultations/{slug}", headers=boss.headers)).json()
     if (state, step) in ALLOWED:
         assert response.status_code == 200
@@ -113,13 +138,15 @@ async def test_finalized_2017_edition_refuses_every_move(
 ) -> None:
     boss = await admin(client, app)
     for step in HTTP_MOVES:
+        path = PATHS.get(step, step.value)
         response = await client.post(
-            f"{API}/consultations/lacigf-2017/{step.value}", headers=boss.headers
+            f"{API}/consultations/lacigf-2017/{path}", headers=boss.headers
         )
         assert response.status_code == 409
-        assert response.json()["detail"] == (
-            f"Cannot {step.value} a consultation that is finalized (it is final)."
-        )
+        with pytest.raises(IllegalMove) as refused:
+            next_state(S.finalized, step)
+        assert response.json()["detail"] == str(refused.value)
+        assert str(refused.value).endswith("a consultation that is finalized (it is final).")
 
 
 async def test_opening_without_topics_is_409(client: httpx.AsyncClient, app: FastAPI) -> None:
@@ -128,3 +155,23 @@ async def test_opening_without_topics_is_409(client: httpx.AsyncClient, app: Fas
     response = await client.post(f"{API}/consultations/{slug}/open", headers=boss.headers)
     assert response.status_code == 409
     assert "topic" in response.json()["detail"]
+
+
+async def test_the_call_for_topics_is_audited_and_opens_for_rating(
+    client: httpx.AsyncClient, app: FastAPI
+) -> None:
+    boss = await admin(client, app)
+    slug = str((await create_consultation(client, boss))["slug"])
+    called = await client.post(f"{API}/consultations/{slug}/proposals/open", headers=boss.headers)
+    assert called.status_code == 200
+    assert called.json()["state"] == "proposals"
+    assert called.json()["max_proposals_per_participant"] == 3
+    # Public during the call: anyone sees it.
+    assert (await client.get(f"{API}/consultations/{slug}")).json()["state"] == "proposals"
+    await add_topics(client, boss, slug, ["Typed in during the call"])
+    opened = await client.post(f"{API}/consultations/{slug}/open", headers=boss.headers)
+    assert opened.json()["state"] == "open"
+    audit = await client.get(f"{API}/consultations/{slug}/audit", headers=boss.headers)
+    actions = [e["action"] for e in audit.json()["items"]]
+    assert "consultation.open_proposals" in actions
+    assert "consultation.open" in actions

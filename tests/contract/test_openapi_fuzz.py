@@ -51,6 +51,7 @@ def _real_parameters(world: World) -> list[dict[str, Any]]:
     found += [{"slug": slug, "topic_id": t} for slug, t in world.topics_by_slug]
     found += [{"slug": world.closed, "id": s} for s in world.session_ids]
     found += [{"slug": slug, "member_id": m} for slug, m in world.members_by_slug]
+    found += [{"slug": slug, "proposal_id": p} for slug, p in world.proposals_by_slug]
     return found
 
 

@@ -71,6 +71,8 @@ class World:
     topics_by_slug: list[tuple[str, int]] = field(default_factory=list)
     members_by_slug: list[tuple[str, int]] = field(default_factory=list)
     session_ids: list[int] = field(default_factory=list)
+    call_slug: str = "fuzz-call"  # in its call for topics, with proposals
+    proposals_by_slug: list[tuple[str, int]] = field(default_factory=list)
 
     def headers(self, role: str) -> dict[str, str]:
         token = self.tokens.get(role)
@@ -199,7 +201,36 @@ def _build(app: FastAPI, client: SyncClient) -> World:
     world.call("POST", f"/consultations/{world.closed}/close")
     made = world.call("POST", f"/consultations/{world.closed}/agenda/from-ranking", json={"top": 2})
     world.session_ids = [s["id"] for s in made["items"]]
+    _call_for_topics(world, committee_email)
     return world
+
+
+def _call_for_topics(world: World, committee_email: str) -> None:
+    """A consultation in its call for topics, with a topic and proposals to decide."""
+    slug = world.call_slug
+    world.call(
+        "POST",
+        "/consultations",
+        json={"slug": slug, "title": "Call", "forum": "Fuzz", "edition": slug},
+    )
+    topic = world.call("POST", f"/consultations/{slug}/topics", json={"title": "Access"})["id"]
+    world.topics_by_slug.append((slug, topic))
+    world.call(
+        "POST",
+        f"/consultations/{slug}/committee",
+        json={
+            "name": "Member",
+            "stakeholder_group": "technical_community",
+            "email": committee_email,
+        },
+    )
+    world.call("POST", f"/consultations/{slug}/proposals/open")
+    for role in ("participant", "voter", "admin"):
+        for n in range(3):
+            body = {"title": f"Proposal {role} {n}", "description": "Why it matters."}
+            made = world.call("POST", f"/consultations/{slug}/proposals", role, json=body)
+            world.proposals_by_slug.append((slug, made["id"]))
+    world.slugs.append(slug)
 
 
 @contextmanager

@@ -27,7 +27,7 @@ from app.outbox.dispatcher import Backoff
 from app.webhooks import service as webhooks
 from app.webhooks import signing
 from app.webhooks.service import MAX_ATTEMPTS
-from tests.actors import API, Actor, add_topics, admin, create_consultation, move
+from tests.actors import API, Actor, add_topics, admin, create_consultation, move, register
 from tests.agenda.edition import add_sessions, closed_edition
 from tests.databases import Reader
 from tests.processes import free_port
@@ -503,3 +503,28 @@ async def test_reopening_and_finalizing_send_their_events(
 def test_every_lifecycle_move_sends_an_event() -> None:
     assert set(MOVE_EVENTS) == set(lifecycle.Move)
     assert len(set(MOVE_EVENTS.values())) == len(MOVE_EVENTS)
+
+
+async def test_the_call_for_topics_sends_its_opening_and_each_proposal(
+    client: httpx.AsyncClient, app: FastAPI, receiver: Receiver
+) -> None:
+    boss = await admin(client, app)
+    events = ["consultation.proposals_opened", "proposal.submitted"]
+    hook = await register_webhook(client, boss, receiver.url, events)
+    slug = str((await create_consultation(client, boss))["slug"])
+    await move(client, boss, slug, "proposals/open")
+    proposer = await register(client)
+    made = await client.post(
+        f"{API}/consultations/{slug}/proposals",
+        json={"title": "Inclusão digital", "description": "Acesso para todos."},
+        headers=proposer.headers,
+    )
+    assert made.status_code == 201, made.text
+    await send(app)
+    opened, submitted = (verified(hook["secret"], r) for r in receiver.received())
+    assert opened["type"] == "consultation.proposals_opened"
+    assert opened["data"]["state"] == "proposals"
+    assert submitted["type"] == "proposal.submitted"
+    listed_proposals = (await client.get(f"{API}/consultations/{slug}/proposals")).json()
+    assert submitted["data"] == listed_proposals["items"][0]  # as the API shows it
+    assert submitted["data"]["title"] == "Inclusão digital"

@@ -9,6 +9,7 @@ from app.web.visitors import CurrentViewer
 
 router = page_router()
 SECTIONS = (
+    ConsultationState.proposals,
     ConsultationState.open,
     ConsultationState.closed,
     ConsultationState.finalized,

@@ -32,13 +32,15 @@ def _list(
     status: int = 200,
 ) -> Response:
     consultation = access.consultation
+    topics = consultations.list_topics(session, consultation)
     return render(
         viewer,
         "topics.html",
         status=status,
         consultation=consultation,
         tabs=tabs(access),
-        topics=consultations.list_topics(session, consultation),
+        topics=topics,
+        origins=consultations.topic_origins(session, topics),
         editable=lifecycle.topics_editable(consultation.state),
         values=values or {"title": "", "description": ""},
         errors=errors or FieldErrors(),

@@ -1,0 +1,184 @@
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Response
+
+from app.auth.dependencies import MailerDep
+from app.consultations import service as consultations
+from app.consultations.dependencies import (
+    ManagedConsultation,
+    ParticipatingConsultation,
+    VisibleConsultation,
+)
+from app.deps import PathId, SessionDep
+from app.errors import Unauthorized
+from app.openapi import problems
+from app.pagination import Page, Window, window
+from app.proposals import service
+from app.proposals.models import ProposalStatus
+from app.proposals.schemas import (
+    Accepted,
+    Merge,
+    ProposalCreate,
+    ProposalCreated,
+    ProposalPublic,
+    ProposalUpdate,
+    Reject,
+    Similar,
+)
+
+router = APIRouter(prefix="/consultations/{slug}/proposals", tags=["proposals"])
+
+SimilarQuery = Annotated[str, Query(max_length=2000, description="The text being written")]
+
+
+@router.get("", responses=problems(401, 404, 422))
+def list_proposals(
+    access: VisibleConsultation,
+    session: SessionDep,
+    page: Annotated[Window, Depends(window)],
+    status: Annotated[ProposalStatus | None, Query()] = None,
+    mine: Annotated[bool, Query(description="Only your own (signed in)")] = False,
+) -> Page[ProposalPublic]:
+    """The proposals of the call for topics, oldest first, with their status and how many
+    support each. Who proposed what is never shown."""
+    if mine and access.account is None:
+        raise Unauthorized("Sign in to see your own proposals.")
+    rows, total = service.list_proposals(
+        session,
+        access.consultation,
+        status=status,
+        account=access.account if mine else None,
+        limit=page.limit,
+        offset=page.offset,
+    )
+    return Page(items=service.public(session, rows), total=total)
+
+
+@router.get("/similar", responses=problems(401, 404, 422))
+def similar_proposals(access: VisibleConsultation, session: SessionDep, q: SimilarQuery) -> Similar:
+    """At most 5 topics or proposals of this consultation whose text is close to `q`,
+    ignoring case and accents: for the proposal form, before submitting."""
+    return Similar(similar=service.similar(session, access.consultation, q))
+
+
+@router.post("", status_code=201, responses=problems(400, 401, 403, 404, 409, 413, 422))
+def propose(
+    data: ProposalCreate, access: ParticipatingConsultation, session: SessionDep
+) -> ProposalCreated:
+    """Propose a topic during the call (`proposals` state), up to the consultation's
+    `max_proposals_per_participant` (then 409). The answer lists similar topics and
+    proposals."""
+    submitted = service.submit(
+        session, consultation=access.consultation, account=access.actor, data=data
+    )
+    [shown] = service.public(session, [submitted.proposal])
+    return ProposalCreated(**shown.model_dump(), similar=submitted.similar)
+
+
+@router.patch("/{proposal_id}", responses=problems(400, 401, 403, 404, 409, 413, 422))
+def edit_proposal(
+    proposal_id: PathId,
+    data: ProposalUpdate,
+    access: ParticipatingConsultation,
+    session: SessionDep,
+) -> ProposalPublic:
+    """Edit your own proposal while it is `submitted` and the call lasts."""
+    proposal = service.get(session, access.consultation, proposal_id)
+    service.edit(
+        session,
+        consultation=access.consultation,
+        proposal=proposal,
+        account=access.actor,
+        data=data,
+    )
+    return service.public(session, [proposal])[0]
+
+
+@router.post("/{proposal_id}/support", status_code=204, responses=problems(401, 403, 404, 409, 422))
+def support_proposal(
+    proposal_id: PathId, access: ParticipatingConsultation, session: SessionDep
+) -> Response:
+    """Support someone else's proposal, once (again: 409)."""
+    proposal = service.get(session, access.consultation, proposal_id)
+    service.support(
+        session, consultation=access.consultation, proposal=proposal, account=access.actor
+    )
+    return Response(status_code=204)
+
+
+@router.delete(
+    "/{proposal_id}/support", status_code=204, responses=problems(401, 403, 404, 409, 422)
+)
+def withdraw_support(
+    proposal_id: PathId, access: ParticipatingConsultation, session: SessionDep
+) -> Response:
+    """Withdraw your support (while the proposal is undecided)."""
+    proposal = service.get(session, access.consultation, proposal_id)
+    service.withdraw_support(
+        session, consultation=access.consultation, proposal=proposal, account=access.actor
+    )
+    return Response(status_code=204)
+
+
+@router.post("/{proposal_id}/accept", status_code=201, responses=problems(401, 403, 404, 409, 422))
+def accept_proposal(
+    proposal_id: PathId, access: ManagedConsultation, session: SessionDep, mailer: MailerDep
+) -> Accepted:
+    """Accept a proposal (committee or admin, while `draft` or `proposals`): a new candidate
+    topic carries its text, and the proposal points to it. The proposer is mailed."""
+    proposal = service.get(session, access.consultation, proposal_id)
+    topic = service.accept(
+        session,
+        consultation=access.consultation,
+        proposal=proposal,
+        actor=access.actor,
+        mailer=mailer,
+    )
+    return Accepted(
+        topic=consultations.topics_public(session, [topic])[0],
+        proposal=service.public(session, [proposal])[0],
+    )
+
+
+@router.post("/{proposal_id}/reject", responses=problems(400, 401, 403, 404, 409, 413, 422))
+def reject_proposal(
+    proposal_id: PathId,
+    data: Reject,
+    access: ManagedConsultation,
+    session: SessionDep,
+    mailer: MailerDep,
+) -> ProposalPublic:
+    """Reject a proposal with a reason, which is mailed to the proposer."""
+    proposal = service.get(session, access.consultation, proposal_id)
+    service.reject(
+        session,
+        consultation=access.consultation,
+        proposal=proposal,
+        reason=data.reason,
+        actor=access.actor,
+        mailer=mailer,
+    )
+    return service.public(session, [proposal])[0]
+
+
+@router.post("/{proposal_id}/merge", responses=problems(400, 401, 403, 404, 409, 413, 422))
+def merge_proposal(
+    proposal_id: PathId,
+    data: Merge,
+    access: ManagedConsultation,
+    session: SessionDep,
+    mailer: MailerDep,
+) -> ProposalPublic:
+    """Merge a proposal into another proposal or a candidate topic: its supporters carry
+    over (each counted once), both texts stay readable, and it points to its target."""
+    proposal = service.get(session, access.consultation, proposal_id)
+    service.merge(
+        session,
+        consultation=access.consultation,
+        proposal=proposal,
+        into_proposal_id=data.into_proposal_id,
+        into_topic_id=data.into_topic_id,
+        actor=access.actor,
+        mailer=mailer,
+    )
+    return service.public(session, [proposal])[0]

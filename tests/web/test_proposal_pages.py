@@ -1,0 +1,168 @@
+"""The call for topics on the pages: the call, the form with its similar-topics step, my
+proposals, support, and the committee's queue with bulk decisions and merges."""
+
+import httpx
+import pytest
+from fastapi import FastAPI
+
+from tests.actors import API, PASSWORD, Actor, add_topics, admin, create_consultation, register
+from tests.mail import mails
+from tests.snapshots import snapshot
+from tests.web.conftest import Visitor
+from tests.web.html import csrf, elements, sign_in, submit, text_of
+
+pytestmark = pytest.mark.anyio
+
+
+async def open_call(client: httpx.AsyncClient, app: FastAPI, visitor: Visitor) -> tuple[Actor, str]:
+    """A draft with one topic whose call for topics an admin opens from Manage."""
+    boss = await admin(client, app)
+    slug = str((await create_consultation(client, boss, title="LACIGF 2030"))["slug"])
+    await add_topics(client, boss, slug, ["Neutralidad de la red"])
+    browser = await visitor()
+    await sign_in(browser, boss.email, PASSWORD)
+    manage = await browser.get(f"/c/{slug}/manage")
+    assert elements(manage.text, "form", id="open-call")
+    opened = await submit(browser, f"/c/{slug}/manage", f"/c/{slug}/proposals/open", {})
+    assert opened.status_code == 303
+    assert opened.headers["location"] == f"/c/{slug}/proposals"
+    return boss, slug
+
+
+async def test_propose_with_the_similar_step_then_see_it_in_my_proposals(
+    client: httpx.AsyncClient, app: FastAPI, visitor: Visitor
+) -> None:
+    _boss, slug = await open_call(client, app, visitor)
+    other = await register(client)
+    response = await client.post(
+        f"{API}/consultations/{slug}/proposals",
+        json={"title": "Inclusao digital nas escolas", "description": "Escolas."},
+        headers=other.headers,
+    )
+    assert response.status_code == 201
+    person = await register(client)
+    browser = await visitor()
+    call = await browser.get(f"/c/{slug}/proposals")
+    assert elements(call.text, "p", id="call-until")
+    assert "Sign in to propose a topic" in call.text
+    await sign_in(browser, person.email, PASSWORD)
+    form = f"/c/{slug}/proposals/new"
+    before = snapshot(app)
+    checked = await submit(
+        browser,
+        form,
+        form,
+        {"title": "Inclusão Digital", "description": "Acesso.", "step": "check"},
+    )
+    assert checked.status_code == 200
+    assert "Inclusao digital nas escolas" in text_of(checked.text, "section", id="similar")
+    assert snapshot(app) == before  # checking stores nothing
+    empty = await submit(browser, form, form, {"title": "", "description": "", "step": "submit"})
+    assert empty.status_code == 422
+    assert snapshot(app) == before
+    sent = await submit(
+        browser,
+        form,
+        form,
+        {"title": "Inclusão Digital", "description": "Acesso.", "step": "submit"},
+    )
+    assert sent.status_code == 303
+    assert sent.headers["location"] == f"/c/{slug}/proposals/mine"
+    mine = await browser.get(f"/c/{slug}/proposals/mine")
+    assert "Inclusão Digital" in mine.text
+    assert "Submitted" in mine.text
+    # Supporting the other proposal from the public list.
+    listing = await browser.get(f"/c/{slug}/proposals")
+    target = response.json()["id"]
+    supported = await browser.post(
+        f"/c/{slug}/proposals/{target}/support", data={"csrf_token": csrf(listing.text)}
+    )
+    assert supported.status_code == 303
+    listing = await browser.get(f"/c/{slug}/proposals")
+    assert "1 supporter" in text_of(listing.text, "li", id=f"proposal-{target}")
+    assert person.email not in listing.text
+    assert other.email not in listing.text
+
+
+async def test_the_committee_queue_accepts_and_rejects_in_bulk_and_merges(
+    client: httpx.AsyncClient, app: FastAPI, visitor: Visitor
+) -> None:
+    boss, slug = await open_call(client, app, visitor)
+    ids = []
+    people = [await register(client) for _ in range(4)]
+    for n, person in enumerate(people):
+        response = await client.post(
+            f"{API}/consultations/{slug}/proposals",
+            json={"title": f"Tema {n}", "description": "Por qué."},
+            headers=person.headers,
+        )
+        ids.append(response.json()["id"])
+    browser = await visitor()
+    await sign_in(browser, boss.email, PASSWORD)
+    queue = f"/c/{slug}/proposals/review"
+    page = await browser.get(queue)
+    assert all(elements(page.text, "input", id=f"pick-{i}") for i in ids)
+    token = csrf(page.text)
+    before = snapshot(app)
+    no_reason = await browser.post(
+        queue, data={"csrf_token": token, "action": "reject", "proposal": [str(ids[2])]}
+    )
+    assert no_reason.status_code == 422
+    assert snapshot(app) == before
+    accepted = await browser.post(
+        queue,
+        data={"csrf_token": token, "action": "accept", "proposal": [str(ids[0]), str(ids[1])]},
+    )
+    assert accepted.status_code == 303
+    rejected = await browser.post(
+        queue,
+        data={
+            "csrf_token": token,
+            "action": "reject",
+            "reason": "Fuera de tema.",
+            "proposal": [str(ids[2])],
+        },
+    )
+    assert rejected.status_code == 303
+    merged = await browser.post(
+        f"/c/{slug}/proposals/{ids[3]}/merge", data={"csrf_token": token, "into": f"p{ids[0]}"}
+    )
+    assert merged.status_code == 303
+    listing = (await client.get(f"{API}/consultations/{slug}/proposals")).json()["items"]
+    assert [p["status"] for p in listing] == ["accepted", "accepted", "rejected", "merged"]
+    topics = (await client.get(f"{API}/consultations/{slug}/topics")).json()["items"]
+    assert {"Tema 0", "Tema 1"} <= {t["title"] for t in topics}
+    rejection = [
+        m
+        for m in mails(app.state.sessions, people[2].email)
+        if m["template"] == "proposal_decision"
+    ]
+    assert "Fuera de tema." in rejection[0]["text"]
+    topics_page = await browser.get(f"/c/{slug}/topics")
+    assert f"From proposal {ids[0]} · merged proposals: {ids[3]}" in topics_page.text
+    shown = await browser.get(queue, params={"status": "accepted"})
+    assert "Tema 0" in shown.text
+    assert "Tema 2" not in shown.text
+
+
+async def test_the_call_in_spanish(
+    client: httpx.AsyncClient, app: FastAPI, visitor: Visitor
+) -> None:
+    _, slug = await open_call(client, app, visitor)
+    page = await client.get(f"/c/{slug}/proposals", headers={"Accept-Language": "es"})
+    assert "Convocatoria de temas" in text_of(page.text, "h1")
+    home = await client.get("/", headers={"Accept-Language": "es"})
+    assert slug in home.text
+
+
+async def test_only_participants_propose_and_only_the_committee_reviews(
+    client: httpx.AsyncClient, app: FastAPI, visitor: Visitor
+) -> None:
+    _, slug = await open_call(client, app, visitor)
+    anonymous = await client.get(f"/c/{slug}/proposals/new")
+    assert anonymous.status_code == 303
+    person = await register(client)
+    browser = await visitor()
+    await sign_in(browser, person.email, PASSWORD)
+    assert (await browser.get(f"/c/{slug}/proposals/new")).status_code == 200
+    assert (await browser.get(f"/c/{slug}/proposals/review")).status_code == 403
