@@ -488,6 +488,13 @@ def test_every_page_is_accessible_fits_390_px_and_is_photographed(
         ):
             api.register(f"voter{n}@example.org")
     opened, closed, session_id = world_for_the_audit(api)
+    hook = api.call(
+        "POST",
+        "/webhooks",
+        api.token(ADMIN),
+        json={"url": "http://127.0.0.1:9/unreachable", "events": ["consultation.closed"]},
+    ).json()
+    api.call("POST", f"/webhooks/{hook['id']}/test", api.token(ADMIN))
     admin_pages = {
         "home": "/",
         "new-consultation": "/consultations/new",
@@ -505,6 +512,8 @@ def test_every_page_is_accessible_fits_390_px_and_is_photographed(
         "topics": f"/c/{opened}/topics",
         "seats": f"/c/{closed}/seats",
         "audit-log": f"/c/{closed}/audit",
+        "webhooks": "/admin/webhooks",
+        "webhook-deliveries": f"/admin/webhooks/{hook['id']}",
         "close-confirmation": f"/c/{opened}/close",
         "reopen-confirmation": f"/c/{closed}/reopen",
         "not-found": "/no/such/page",
