@@ -10,7 +10,7 @@ from babel.messages.pofile import read_po
 from babel.support import Translations
 from starlette.requests import Request
 
-LANGUAGES: dict[str, str] = {"en": "English", "es": "Español"}
+LANGUAGES: dict[str, str] = {"en": "English", "es": "Español", "pt": "Português", "fr": "Français"}
 SOURCE_LANGUAGE = "en"  # the msgids are English, so English needs no catalogue
 LANG_COOKIE = "lang"
 LOCALE_DIR = Path(__file__).parent / "locale"

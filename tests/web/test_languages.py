@@ -1,10 +1,14 @@
+import re
+
 import httpx
 import pytest
+from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po
 from fastapi import FastAPI
 
 from app.scoring import METHODS
-from app.web.i18n import LOCALE_DIR, accepted_languages
+from app.web import catalogues
+from app.web.i18n import LANGUAGES, LOCALE_DIR, SOURCE_LANGUAGE, accepted_languages
 from tests.actors import PASSWORD, register
 from tests.web.html import elements, sign_in, submit, text_of
 from tests.web.world import closed_with_ballots
@@ -21,8 +25,9 @@ def html_lang(html: str) -> str:
     [
         ("es-PA,es;q=0.9,en;q=0.5", "es", "Consultas"),
         ("en-US,en;q=0.8", "en", "Consultations"),
-        ("pt-BR,es;q=0.7", "es", "Consultas"),
-        ("fr, de;q=0.5", "en", "Consultations"),
+        ("pt-BR,es;q=0.7", "pt", "Consultas"),
+        ("de, fr-HT;q=0.5", "fr", "Consultations"),
+        ("de, it;q=0.5", "en", "Consultations"),
         ("en;q=0.2, es;q=0.9", "es", "Consultas"),
         ("", "en", "Consultations"),
     ],
@@ -100,20 +105,60 @@ async def test_form_errors_are_translated(client: httpx.AsyncClient) -> None:
     assert "Este campo es obligatorio." in text_of(missing.text, "ul", id="email-error")
 
 
-def test_the_spanish_catalogue_translates_every_message() -> None:
+def _ids(catalog: Catalog) -> set[str]:
+    return {m.id if isinstance(m.id, str) else m.id[0] for m in catalog if m.id}
+
+
+def _catalogue(lang: str) -> Catalog:
+    with (LOCALE_DIR / lang / "LC_MESSAGES" / "messages.po").open("rb") as f:
+        return read_po(f, locale=lang)
+
+
+@pytest.fixture(scope="module")
+def extracted() -> set[str]:
+    """Every message the templates and modules use, extracted afresh."""
+    return _ids(catalogues.template())
+
+
+TRANSLATED = [lang for lang in LANGUAGES if lang != SOURCE_LANGUAGE]
+
+
+def test_the_template_is_up_to_date(extracted: set[str]) -> None:
     with (LOCALE_DIR / "messages.pot").open("rb") as f:
-        template = {m.id if isinstance(m.id, str) else m.id[0] for m in read_po(f) if m.id}
-    with (LOCALE_DIR / "es" / "LC_MESSAGES" / "messages.po").open("rb") as f:
-        catalogue = read_po(f, locale="es")
+        assert _ids(read_po(f)) == extracted, "run: python -m app.web.catalogues"
+
+
+@pytest.mark.parametrize("lang", TRANSLATED)
+def test_every_message_is_translated(extracted: set[str], lang: str) -> None:
     translated = {
         (m.id if isinstance(m.id, str) else m.id[0])
-        for m in catalogue
+        for m in _catalogue(lang)
         if m.id
         and m.string
         and all(m.string if isinstance(m.string, tuple) else [m.string])
         and not m.fuzzy
     }
-    assert template <= translated
+    assert sorted(extracted - translated) == []
+
+
+@pytest.mark.parametrize("lang", TRANSLATED)
+def test_every_catalogue_entry_is_used(extracted: set[str], lang: str) -> None:
+    catalogue = _catalogue(lang)
+    assert sorted(_ids(catalogue) - extracted) == []
+    assert not catalogue.obsolete
+
+
+@pytest.mark.parametrize("lang", TRANSLATED)
+def test_translations_keep_the_placeholders(lang: str) -> None:
+    placeholder = re.compile(r"%\([a-z_]+\)s|%%")
+    for m in _catalogue(lang):
+        if not m.id or "python-format" not in m.flags:
+            continue
+        ids = m.id if isinstance(m.id, tuple) else (m.id,)
+        strings = m.string if isinstance(m.string, tuple) else (m.string,)
+        wanted = sorted(placeholder.findall(ids[-1]))
+        for string in strings:
+            assert sorted(placeholder.findall(string)) == wanted, (lang, m.id, string)
 
 
 def test_accept_language_is_read_by_quality() -> None:
@@ -122,11 +167,11 @@ def test_accept_language_is_read_by_quality() -> None:
     assert accepted_languages("es;q=abc") == []
 
 
-def test_every_scoring_method_is_explained_in_spanish() -> None:
-    """The methods' titles and descriptions live in app/scoring (pure, no gettext), so the
-    catalogue keeps their translations by hand: none may go missing."""
-    with (LOCALE_DIR / "es" / "LC_MESSAGES" / "messages.po").open("rb") as f:
-        catalogue = read_po(f, locale="es")
+@pytest.mark.parametrize("lang", TRANSLATED)
+def test_every_scoring_method_is_explained(lang: str) -> None:
+    """The methods' titles and descriptions live in app/scoring (pure, no gettext); the
+    catalogue tool adds them to the template by hand: none may go missing."""
+    catalogue = _catalogue(lang)
     for method in METHODS.values():
         for text in (method.title, method.description):
             message = catalogue.get(text)
