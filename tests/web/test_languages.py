@@ -9,9 +9,10 @@ from fastapi import FastAPI
 from app.scoring import METHODS
 from app.web import catalogues
 from app.web.i18n import LANGUAGES, LOCALE_DIR, SOURCE_LANGUAGE, accepted_languages
-from tests.actors import PASSWORD, register
+from tests.actors import API, PASSWORD, register
+from tests.snapshots import snapshot
 from tests.web.html import elements, sign_in, submit, text_of
-from tests.web.world import closed_with_ballots
+from tests.web.world import closed_with_ballots, open_consultation
 
 pytestmark = pytest.mark.anyio
 
@@ -177,3 +178,83 @@ def test_every_scoring_method_is_explained(lang: str) -> None:
             message = catalogue.get(text)
             assert message is not None, text
             assert message.string, text
+
+
+async def test_switching_language_while_rating_keeps_the_unsaved_choices(
+    client: httpx.AsyncClient, app: FastAPI
+) -> None:
+    _, slug, ids = await open_consultation(client, app)
+    person = await register(client)
+    await sign_in(client, person.email, PASSWORD)
+    page = await client.get(f"/c/{slug}")
+    # Every language button of the header posts the ballot form, not the header's own form.
+    buttons = elements(page.text, "button", name="lang")
+    assert [b.attrs["value"] for b in buttons] == ["en", "es", "pt", "fr"]
+    assert {b.attrs.get("form") for b in buttons} == {"ballot-form"}
+    assert {b.attrs.get("formaction") for b in buttons} == {f"/c/{slug}/ballot"}
+    assert elements(page.text, "form", id="ballot-form")[0].attrs["action"] == f"/c/{slug}/ballot"
+    before = snapshot(app)
+
+    switched = await submit(
+        client,
+        f"/c/{slug}",
+        f"/c/{slug}/ballot",
+        {f"topic-{ids[0]}": "5", f"topic-{ids[1]}": "2", f"topic-{ids[2]}": "", "lang": "pt"},
+    )
+    assert switched.status_code == 200
+    assert html_lang(switched.text) == "pt"
+    assert "Salvar a minha cédula" in switched.text
+    assert elements(switched.text, "p", id="unsaved")
+    checked = {
+        r.attrs["name"]: r.attrs["value"]
+        for r in elements(switched.text, "input", type="radio")
+        if "checked" in r.attrs
+    }
+    assert checked == {f"topic-{i}": {ids[0]: "5", ids[1]: "2"}.get(i, "") for i in ids}
+    # Nothing is saved but the choice of language: the account's, which the mails use.
+    after = snapshot(app)
+    changed = {t for t in after if after[t] != before[t]}
+    assert changed <= {"accounts", "audit_entries"}
+    me = await client.get(f"{API}/me", headers=person.headers)
+    assert me.json()["language"] == "pt"
+    assert client.cookies["lang"] == "pt"
+    assert html_lang((await client.get("/")).text) == "pt"
+
+    # The same form, saved: the choices carried through the switch are the ballot.
+    saved = await submit(
+        client,
+        f"/c/{slug}",
+        f"/c/{slug}/ballot",
+        {f"topic-{ids[0]}": "5", f"topic-{ids[1]}": "2", f"topic-{ids[2]}": ""},
+    )
+    assert saved.status_code == 303
+    ballot = await client.get(f"{API}/consultations/{slug}/ballot", headers=person.headers)
+    assert {r["topic_id"]: r["score"] for r in ballot.json()["ratings"]} == {
+        ids[0]: 5,
+        ids[1]: 2,
+    }
+
+
+async def test_an_unknown_language_in_the_ballot_switch_changes_nothing(
+    client: httpx.AsyncClient, app: FastAPI
+) -> None:
+    _, slug, ids = await open_consultation(client, app)
+    person = await register(client)
+    await sign_in(client, person.email, PASSWORD)
+    switched = await submit(
+        client, f"/c/{slug}", f"/c/{slug}/ballot", {f"topic-{ids[0]}": "4", "lang": "xx"}
+    )
+    assert switched.status_code == 200
+    assert html_lang(switched.text) == "en"
+    assert "lang" not in client.cookies
+    me = await client.get(f"{API}/me", headers=person.headers)
+    assert me.json()["language"] == "en"
+
+
+async def test_the_header_switch_sets_the_account_language(client: httpx.AsyncClient) -> None:
+    person = await register(client)
+    await sign_in(client, person.email, PASSWORD)
+    await submit(client, "/", "/lang", {"lang": "fr", "next": "/"})
+    me = await client.get(f"{API}/me", headers=person.headers)
+    assert me.json()["language"] == "fr"
+    assert html_lang((await client.get("/")).text) == "fr"

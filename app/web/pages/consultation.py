@@ -1,10 +1,13 @@
 """The consultation page: its description and, while it is open, the participant's ballot in
 their own order of topics, saved in one form post that replaces the whole ballot."""
 
+from typing import Any
+
 from fastapi import Response
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
+from app.auth.dependencies import Hasher
 from app.ballots import service as ballots
 from app.ballots.schemas import BallotPublic, RatingIn
 from app.consultations import lifecycle
@@ -15,9 +18,10 @@ from app.deps import SecretDep, SessionDep
 from app.errors import Invalid
 from app.web.forms import FieldErrors, Message
 from app.web.i18n import N_
+from app.web.pages.accounts import switch_language
 from app.web.pages.common import consultation_for, form_address, page_router, tabs
 from app.web.rendering import redirect, render
-from app.web.visitors import CheckedForm, CurrentViewer, Viewer
+from app.web.visitors import CheckedForm, CurrentViewer, Viewer, text
 
 router = page_router()
 PREFIX = "topic-"
@@ -39,9 +43,14 @@ def _page(
     chosen: dict[int, str] | None = None,
     errors: FieldErrors | None = None,
     saved: bool = False,
+    switched: bool = False,
     status: int = 200,
 ) -> Response:
     consultation = access.consultation
+    accepting = lifecycle.accepts_ballots(consultation.state)
+    extra: dict[str, Any] = {}
+    if accepting and viewer.account is not None:  # the language switch carries the ballot
+        extra["switch_form"] = ("ballot-form", f"/c/{consultation.slug}/ballot")
     topics = consultations.list_topics(session, consultation)
     ballot: BallotPublic | None = None
     if viewer.account is not None:
@@ -64,9 +73,11 @@ def _page(
         label_of=dict(scale(consultation)),
         errors=errors or FieldErrors(),
         saved=saved,
-        accepting=lifecycle.accepts_ballots(consultation.state),
+        switched=switched,
+        accepting=accepting,
         tabs=tabs(access),
         rated=len(stored),
+        **extra,
     )
 
 
@@ -104,11 +115,17 @@ def save_ballot(
     form: CheckedForm,
     session: SessionDep,
     secret: SecretDep,
+    hasher: Hasher,
 ) -> Response:
     access = consultation_for(session, slug, viewer)
     account = access.actor  # anonymous: Unauthorized, i.e. the sign-in page
     topics = consultations.list_topics(session, access.consultation)
     ratings, chosen, errors = _ratings(form, topics)
+    if form.get("lang") is not None:
+        # The header's language switch, posting this form: the page again in the chosen
+        # language with the choices as they were, nothing saved.
+        switch_language(viewer, session, hasher, text(form, "lang"))
+        return _page(viewer, session, access, secret, chosen=chosen, switched=True)
     if not errors:
         try:
             ballots.replace(
