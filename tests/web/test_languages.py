@@ -258,3 +258,42 @@ async def test_the_header_switch_sets_the_account_language(client: httpx.AsyncCl
     me = await client.get(f"{API}/me", headers=person.headers)
     assert me.json()["language"] == "fr"
     assert html_lang((await client.get("/")).text) == "fr"
+
+
+@pytest.mark.parametrize(
+    ("lang", "brazil", "haiti", "decimal"),
+    [
+        ("en", "Brazil", "Haiti", r"^\d\.\d\d$"),
+        ("es", "Brasil", "Haití", r"^\d,\d\d$"),
+        ("pt", "Brasil", "Haiti", r"^\d,\d\d$"),
+        ("fr", "Brésil", "Haïti", r"^\d,\d\d$"),
+    ],
+)
+async def test_country_names_and_numbers_follow_the_language(
+    client: httpx.AsyncClient, app: FastAPI, lang: str, brazil: str, haiti: str, decimal: str
+) -> None:
+    header = {"Accept-Language": lang}
+    register_page = await client.get("/register", headers=header)
+    options = {
+        o.attrs["value"]: " ".join(o.text.split()) for o in elements(register_page.text, "option")
+    }
+    assert options["BR"] == brazil
+    assert options["HT"] == haiti
+    _, slug, _ = await closed_with_ballots(client, app, participants=8)
+    results = await client.get(f"/c/{slug}/results", headers=header)
+    scores = [cells[2] for cells in _rows(results.text, "ranking")]
+    assert scores
+    assert all(re.match(decimal, score) for score in scores), scores
+
+
+def _rows(html: str, table_class: str) -> list[list[str]]:
+    """The cells' text of each body row of the table with this class."""
+    start = html.index(f'<table class="{table_class}"')
+    body = html[html.index("<tbody>", start) : html.index("</tbody>", start)]
+    return [
+        [
+            " ".join(re.sub(r"<[^>]+>", " ", cell).split())
+            for cell in re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", row, re.S)
+        ]
+        for row in re.findall(r"<tr[^>]*>(.*?)</tr>", body, re.S)
+    ]
