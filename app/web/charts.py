@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from app.consultations.models import Consultation
 from app.results.schemas import RankingEntry
-from app.web.i18n import N_
+from app.web.i18n import N_, scale_labels
 
 # Methods whose score is a rating on the consultation's scale.
 ON_THE_SCALE = frozenset({"mean", "bayesian", "balanced", "majority_judgment"})
@@ -83,13 +83,13 @@ def _domain(
     return 0.0, math.ceil(top / step) * step, 0.0
 
 
-def _ticks(method: str, consultation: Consultation, lo: float, hi: float) -> list[Tick]:
+def _ticks(method: str, consultation: Consultation, lo: float, hi: float, lang: str) -> list[Tick]:
     values: list[tuple[float, str | None]]
     if method in ON_THE_SCALE:
         levels = range(consultation.scale_min, consultation.scale_max + 1)
         labels: list[str | None] = [None] * len(levels)
         if consultation.scale_labels:
-            labels = list(consultation.scale_labels)
+            labels = list(scale_labels(consultation.scale_labels, lang) or [])
         values = [(float(level), label) for level, label in zip(levels, labels, strict=True)]
     else:
         step = 0.25 if method == "top_box" else _nice_step(hi - lo)
@@ -107,7 +107,9 @@ def _ticks(method: str, consultation: Consultation, lo: float, hi: float) -> lis
     ]
 
 
-def bar_chart(method: str, consultation: Consultation, entries: Sequence[RankingEntry]) -> BarChart:
+def bar_chart(
+    method: str, consultation: Consultation, entries: Sequence[RankingEntry], lang: str = "en"
+) -> BarChart:
     ranked = [e for e in entries if e.rank is not None and e.score is not None]
     lo, hi, base = _domain(method, consultation, ranked)
 
@@ -142,6 +144,6 @@ def bar_chart(method: str, consultation: Consultation, entries: Sequence[Ranking
     return BarChart(
         kind=kind,
         axis_title=AXIS_TITLES[method],
-        ticks=_ticks(method, consultation, lo, hi),
+        ticks=_ticks(method, consultation, lo, hi, lang),
         bars=bars,
     )

@@ -23,7 +23,7 @@ from app.errors import Blocked, DomainError, NotFound, Unauthorized
 from app.web import labels
 from app.web.countries import countries, country_name
 from app.web.forms import Message
-from app.web.i18n import LANGUAGES, request_language, translations
+from app.web.i18n import LANGUAGES, localize, request_language, translations
 from app.web.visitors import CSRF_FIELD, FLASH_COOKIE, Viewer, leave_flash
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -43,10 +43,13 @@ def environment(lang: str) -> Environment:
     env.install_gettext_translations(catalogue, newstyle=True)  # type: ignore[attr-defined]
 
     def say(message: Message | str) -> str:
+        """A message in the page's language: a catalogue message, or a sentence from the
+        services recognised by its template (app.messages)."""
         if isinstance(message, str):
-            return catalogue.gettext(message)
-        text = catalogue.gettext(message.msgid)
-        return text % dict(message.params) if message.params else text
+            return localize(message, lang)
+        if not message.params:
+            return localize(message.msgid, lang)
+        return catalogue.gettext(message.msgid) % dict(message.params)
 
     def number(value: float | None, digits: int = 2) -> str:
         if value is None:

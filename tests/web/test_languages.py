@@ -65,8 +65,8 @@ async def test_the_language_switch_needs_the_csrf_token(client: httpx.AsyncClien
     assert "lang" not in client.cookies
 
 
-@pytest.mark.parametrize("lang", ["en", "es"])
-async def test_every_page_renders_in_both_languages(
+@pytest.mark.parametrize("lang", ["en", "es", "pt", "fr"])
+async def test_every_page_renders_in_every_language(
     client: httpx.AsyncClient, app: FastAPI, lang: str
 ) -> None:
     boss, slug, _ids = await closed_with_ballots(client, app, participants=8)
@@ -84,14 +84,24 @@ async def test_every_page_renders_in_both_languages(
         "/c/lacigf-2017/agenda",
         "/c/nope",
     ]
-    skip = {"en": "Skip to content", "es": "Saltar al contenido"}
+    skip = {
+        "en": "Skip to content",
+        "es": "Saltar al contenido",
+        "pt": "Pular para o conteúdo",
+        "fr": "Aller au contenu",
+    }
     for path in paths:
         page = await client.get(path, headers=header)
         assert page.status_code == (404 if path == "/c/nope" else 200), path
         assert html_lang(page.text) == lang
         assert text_of(page.text, "a", class_="skip") == skip[lang], path
     results = await client.get(f"/c/{slug}/results", headers=header)
-    expected = {"en": "Average rating", "es": "Calificación promedio"}[lang]
+    expected = {
+        "en": "Average rating",
+        "es": "Calificación promedio",
+        "pt": "Avaliação média",
+        "fr": "Note moyenne",
+    }[lang]
     assert expected in text_of(results.text, "dt", id="method-mean")
 
 
@@ -297,3 +307,53 @@ def _rows(html: str, table_class: str) -> list[list[str]]:
         ]
         for row in re.findall(r"<tr[^>]*>(.*?)</tr>", body, re.S)
     ]
+
+
+@pytest.mark.parametrize(
+    ("lang", "detail", "no_moderator"),
+    [
+        ("es", "No existe la consulta «nope».", "no tiene moderador"),
+        ("pt", "Não existe a consulta “nope”.", "não tem moderação"),
+        ("fr", "Aucune consultation « nope ».", "n\u2019a pas de modérateur·rice"),
+    ],
+)
+async def test_problems_and_checks_are_shown_in_the_language(
+    client: httpx.AsyncClient, app: FastAPI, lang: str, detail: str, no_moderator: str
+) -> None:
+    header = {"Accept-Language": lang}
+    missing = await client.get("/c/nope", headers=header)
+    assert missing.status_code == 404
+    assert text_of(missing.text, "p", class_="detail") == detail
+    boss, slug, _ = await closed_with_ballots(client, app, participants=8)
+    await sign_in(client, boss.email, PASSWORD)
+    client.headers["Accept-Language"] = lang
+    made = await submit(
+        client,
+        f"/c/{slug}/committee",
+        f"/c/{slug}/committee/from-ranking",
+        {"top": "2", "include_ties": "1"},
+    )
+    assert made.status_code == 303
+    workspace = await client.get(f"/c/{slug}/committee")
+    blocking = text_of(workspace.text, "ul", id="blocking")
+    assert no_moderator in blocking
+    assert "has no" not in blocking
+    refused = await submit(
+        client, f"/c/{slug}/committee/finalize", f"/c/{slug}/committee/finalize", {}
+    )
+    assert refused.status_code == 409
+    assert "has no" not in refused.text
+    assert no_moderator in refused.text
+
+
+@pytest.mark.parametrize(
+    ("lang", "essential"), [("es", "Esencial"), ("pt", "Essencial"), ("fr", "Essentiel")]
+)
+async def test_the_default_scale_is_shown_in_the_language(
+    client: httpx.AsyncClient, app: FastAPI, lang: str, essential: str
+) -> None:
+    _, slug, ids = await open_consultation(client, app)
+    person = await register(client)
+    await sign_in(client, person.email, PASSWORD)
+    page = await client.get(f"/c/{slug}", headers={"Accept-Language": lang})
+    assert text_of(page.text, "label", for_=f"t{ids[0]}-5") == essential

@@ -17,7 +17,7 @@ from app.consultations.models import Consultation, Topic
 from app.deps import SecretDep, SessionDep
 from app.errors import Invalid
 from app.web.forms import FieldErrors, Message
-from app.web.i18n import N_
+from app.web.i18n import N_, scale_labels
 from app.web.pages.accounts import switch_language
 from app.web.pages.common import consultation_for, form_address, page_router, tabs
 from app.web.rendering import redirect, render
@@ -27,10 +27,11 @@ router = page_router()
 PREFIX = "topic-"
 
 
-def scale(consultation: Consultation) -> list[tuple[int, str]]:
-    """Each level with its label (the level itself when the scale has no labels)."""
+def scale(consultation: Consultation, lang: str) -> list[tuple[int, str]]:
+    """Each level with its label as shown in `lang` (the level itself when the scale has no
+    labels)."""
     levels = range(consultation.scale_min, consultation.scale_max + 1)
-    names = consultation.scale_labels or [str(level) for level in levels]
+    names = scale_labels(consultation.scale_labels, lang) or [str(level) for level in levels]
     return list(zip(levels, names, strict=True))
 
 
@@ -69,8 +70,8 @@ def _page(
         titles={t.id: t.title for t in topics},
         ballot=ballot,
         chosen=stored if chosen is None else chosen,
-        levels=scale(consultation),
-        label_of=dict(scale(consultation)),
+        levels=scale(consultation, viewer.lang),
+        label_of=dict(scale(consultation, viewer.lang)),
         errors=errors or FieldErrors(),
         saved=saved,
         switched=switched,

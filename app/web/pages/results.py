@@ -49,10 +49,10 @@ def results_page(
         consultation=consultation,
         tabs=tabs(access),
         ranking=ranking,
-        chart=bar_chart(name, consultation, ranking.entries),
+        chart=bar_chart(name, consultation, ranking.entries, viewer.lang),
         methods=results.methods(),
         method=name,
-        levels=scale(consultation),
+        levels=scale(consultation, viewer.lang),
         ballots_published=results.ballots_published(consultation),
         agreement=agreement_view(
             session, consultation, method=name, max_age=settings.live_results_max_age_seconds
