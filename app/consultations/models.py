@@ -1,4 +1,5 @@
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import (
     JSON,
@@ -68,6 +69,9 @@ class Consultation(Base):
     # When ratings are due: shown to participants. Closing stays an admin's move.
     closes_at: Mapped[datetime | None]
     require_verified_email: Mapped[bool] = mapped_column(default=True, server_default=true())
+    # The language the texts are written in, and their translations: {lang: {field: text}}.
+    language: Mapped[str] = mapped_column(String(8), default="en", server_default="en")
+    translations: Mapped[dict[str, dict[str, Any]] | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -92,5 +96,6 @@ class Topic(Base):
     description: Mapped[str | None] = mapped_column(Text)
     position: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    translations: Mapped[dict[str, dict[str, Any]] | None] = mapped_column(JSON)
 
     consultation: Mapped[Consultation] = relationship(back_populates="topics", lazy="raise")

@@ -23,10 +23,12 @@ from app.consultations.schemas import (
     TopicUpdate,
     check_dates,
     check_scale,
+    check_translated_labels,
 )
 from app.errors import Conflict, Duplicate, Invalid, NotFound, WrongState, conflict_on_duplicate
 from app.results import queries as results_queries
 from app.results import service as results
+from app.translations import merged
 from app.vocabulary import ConsultationState
 
 
@@ -114,7 +116,10 @@ def create(session: Session, *, data: ConsultationCreate, actor: Account) -> Con
                 f"No consultation '{data.copy_topics_from}' to copy topics from.",
                 loc=("body", "copy_topics_from"),
             )
-    consultation = Consultation(**data.model_dump(exclude={"copy_topics_from"}))
+    consultation = Consultation(
+        **data.model_dump(exclude={"copy_topics_from", "translations"}),
+        translations=merged(None, data.translations or {}) or None,
+    )
     with conflict_on_duplicate(session, f"The slug '{data.slug}' is taken."):
         session.add(consultation)
     copied = 0
@@ -128,6 +133,7 @@ def create(session: Session, *, data: ConsultationCreate, actor: Account) -> Con
                     title=topic.title,
                     description=topic.description,
                     position=topic.position,
+                    translations=topic.translations,
                 )
             )
             copied += 1
@@ -146,6 +152,11 @@ def update(
     session: Session, *, consultation: Consultation, data: ConsultationUpdate, actor: Account
 ) -> Consultation:
     changes: dict[str, Any] = data.model_dump(exclude_unset=True)
+    if "translations" in changes:
+        given = data.translations
+        changes["translations"] = (
+            None if given is None else merged(consultation.translations, given) or None
+        )
     state = consultation.state
     if not lifecycle.descriptions_editable(state):
         raise WrongState("A finalized consultation cannot be changed.", state=state)
@@ -164,6 +175,7 @@ def update(
 
     try:
         check_scale(after("scale_min"), after("scale_max"), after("scale_labels"))
+        check_translated_labels(after("scale_min"), after("scale_max"), after("translations"))
         check_dates(after("starts_on"), after("ends_on"))
     except ValueError as exc:
         raise Invalid(str(exc), loc=("body",)) from exc
@@ -288,6 +300,7 @@ def add_topic(
         title=data.title,
         description=data.description,
         position=position,
+        translations=merged(None, data.translations or {}) or None,
     )
     with conflict_on_duplicate(session, f"A topic titled '{data.title}' already exists."):
         session.add(topic)
@@ -313,6 +326,11 @@ def update_topic(
         raise Invalid("position cannot be null.", loc=("body", "position"))
     if "title" in changes and _title_taken(session, consultation, changes["title"], but=topic.id):
         raise Duplicate(f"A topic titled '{changes['title']}' already exists.")
+    if "translations" in changes:
+        given = data.translations
+        changes["translations"] = (
+            None if given is None else merged(topic.translations, given) or None
+        )
     for field, value in changes.items():
         setattr(topic, field, value)
     with conflict_on_duplicate(session, "A topic with this title already exists."):

@@ -9,7 +9,7 @@ from fastapi import FastAPI
 from app.scoring import METHODS
 from app.web import catalogues
 from app.web.i18n import LANGUAGES, LOCALE_DIR, SOURCE_LANGUAGE, accepted_languages
-from tests.actors import API, PASSWORD, register
+from tests.actors import API, PASSWORD, admin, create_consultation, move, register
 from tests.snapshots import snapshot
 from tests.web.html import elements, sign_in, submit, text_of
 from tests.web.world import closed_with_ballots, open_consultation
@@ -357,3 +357,40 @@ async def test_the_default_scale_is_shown_in_the_language(
     await sign_in(client, person.email, PASSWORD)
     page = await client.get(f"/c/{slug}", headers={"Accept-Language": lang})
     assert text_of(page.text, "label", for_=f"t{ids[0]}-5") == essential
+
+
+async def test_pages_show_the_content_in_the_language_with_a_visible_fallback(
+    client: httpx.AsyncClient, app: FastAPI
+) -> None:
+    boss = await admin(client, app)
+    created = await create_consultation(
+        client,
+        boss,
+        title="Which topics?",
+        description="Rate them.",
+        translations={"pt": {"title": "Quais temas?", "description": "Avalie-os."}},
+    )
+    slug = str(created["slug"])
+    response = await client.post(
+        f"{API}/consultations/{slug}/topics",
+        json={"title": "Privacy", "translations": {"pt": {"title": "Privacidade"}}},
+        headers=boss.headers,
+    )
+    assert response.status_code == 201, response.text
+    await move(client, boss, slug, "open")
+    person = await register(client)
+    await sign_in(client, person.email, PASSWORD)
+
+    pt = await client.get(f"/c/{slug}", headers={"Accept-Language": "pt"})
+    assert text_of(pt.text, "h1") == "Quais temas?"
+    assert text_of(pt.text, "legend") == "Privacidade"
+    assert "Avalie-os." in pt.text
+    assert not elements(pt.text, "span", class_="untranslated")
+    # No French translation: the original, marked as English, and said to be untranslated.
+    fr = await client.get(f"/c/{slug}", headers={"Accept-Language": "fr"})
+    assert html_lang(fr.text) == "fr"
+    assert elements(fr.text, "span", lang="en")[0].text == "Which topics?"
+    assert "(pas encore traduit)" in text_of(fr.text, "h1")
+    assert "Privacy" in text_of(fr.text, "legend")
+    home = await client.get("/", headers={"Accept-Language": "pt"})
+    assert "Quais temas?" in home.text

@@ -16,6 +16,7 @@ from app.consultations.dependencies import Access
 from app.consultations.models import Consultation, Topic
 from app.deps import SecretDep, SessionDep
 from app.errors import Invalid
+from app.translations import text_in
 from app.web.forms import FieldErrors, Message
 from app.web.i18n import N_, scale_labels
 from app.web.pages.accounts import switch_language
@@ -31,7 +32,8 @@ def scale(consultation: Consultation, lang: str) -> list[tuple[int, str]]:
     """Each level with its label as shown in `lang` (the level itself when the scale has no
     labels)."""
     levels = range(consultation.scale_min, consultation.scale_max + 1)
-    names = scale_labels(consultation.scale_labels, lang) or [str(level) for level in levels]
+    own = text_in(consultation.scale_labels, "scale_labels", consultation.translations, lang)
+    names = scale_labels(own, lang) or [str(level) for level in levels]
     return list(zip(levels, names, strict=True))
 
 
@@ -67,7 +69,7 @@ def _page(
         consultation=consultation,
         counts=consultations.counts(session, [consultation.id])[consultation.id],
         topics=topics,
-        titles={t.id: t.title for t in topics},
+        titles={t.id: text_in(t.title, "title", t.translations, viewer.lang) for t in topics},
         ballot=ballot,
         chosen=stored if chosen is None else chosen,
         levels=scale(consultation, viewer.lang),
