@@ -394,3 +394,61 @@ async def test_pages_show_the_content_in_the_language_with_a_visible_fallback(
     assert "Privacy" in text_of(fr.text, "legend")
     home = await client.get("/", headers={"Accept-Language": "pt"})
     assert "Quais temas?" in home.text
+
+
+async def test_the_committee_translates_a_topic_on_its_page_and_sees_what_is_missing(
+    client: httpx.AsyncClient, app: FastAPI
+) -> None:
+    boss = await admin(client, app)
+    slug = str((await create_consultation(client, boss))["slug"])
+    response = await client.post(
+        f"{API}/consultations/{slug}/topics", json={"title": "Privacy"}, headers=boss.headers
+    )
+    topic_id = response.json()["id"]
+    await sign_in(client, boss.email, PASSWORD)
+    listing = await client.get(f"/c/{slug}/topics")
+    assert "Español, Português, Français" in text_of(
+        listing.text, "span", class_="missing-translations"
+    )
+    editor = await client.get(f"/c/{slug}/topics/{topic_id}")
+    assert elements(editor.text, "input", name="translations-pt-title")
+    assert not elements(editor.text, "input", name="translations-en-title")
+
+    refused = await submit(
+        client,
+        f"/c/{slug}/topics/{topic_id}",
+        f"/c/{slug}/topics/{topic_id}",
+        {"title": "Privacy", "translations-pt-title": "x" * 301},
+    )
+    assert refused.status_code == 422
+    assert elements(refused.text, "ul", id="translations-pt-title-error")
+    saved = await submit(
+        client,
+        f"/c/{slug}/topics/{topic_id}",
+        f"/c/{slug}/topics/{topic_id}",
+        {
+            "title": "Privacy",
+            "translations-pt-title": "Privacidade",
+            "translations-pt-description": "Dados pessoais.",
+            "translations-fr-title": "Vie privée",
+        },
+    )
+    assert saved.status_code == 303
+    topic = await client.get(f"{API}/consultations/{slug}/topics", headers=boss.headers)
+    assert topic.json()["items"][0]["translations"] == {
+        "fr": {"title": "Vie privée"},
+        "pt": {"title": "Privacidade", "description": "Dados pessoais."},
+    }
+    listing = await client.get(f"/c/{slug}/topics")
+    assert text_of(listing.text, "span", class_="missing-translations") == (
+        "Not translated yet into: Español"
+    )
+    # Emptying a language removes its translation.
+    await submit(
+        client,
+        f"/c/{slug}/topics/{topic_id}",
+        f"/c/{slug}/topics/{topic_id}",
+        {"title": "Privacy", "translations-pt-title": "Privacidade"},
+    )
+    topic = await client.get(f"{API}/consultations/{slug}/topics", headers=boss.headers)
+    assert topic.json()["items"][0]["translations"] == {"pt": {"title": "Privacidade"}}
