@@ -452,3 +452,55 @@ async def test_the_committee_translates_a_topic_on_its_page_and_sees_what_is_mis
     )
     topic = await client.get(f"{API}/consultations/{slug}/topics", headers=boss.headers)
     assert topic.json()["items"][0]["translations"] == {"pt": {"title": "Privacidade"}}
+
+
+async def test_the_settings_page_takes_the_original_language_and_translations(
+    client: httpx.AsyncClient, app: FastAPI
+) -> None:
+    boss = await admin(client, app)
+    slug = str(
+        (
+            await create_consultation(
+                client,
+                boss,
+                title="Which topics?",
+                scale_labels=["A", "B", "C", "D", "E"],
+                translations={"fr": {"scale_labels": ["Un", "Deux", "Trois", "Quatre", "Cinq"]}},
+            )
+        )["slug"]
+    )
+    await sign_in(client, boss.email, PASSWORD)
+    page = await client.get(f"/c/{slug}/settings")
+    assert elements(page.text, "input", name="translations-pt-title")
+    assert not elements(page.text, "input", name="translations-en-title")
+    form = {
+        e.attrs["name"]: e.attrs.get("value", "")
+        for e in elements(page.text, "input")
+        if e.attrs.get("type") not in ("checkbox", "submit", "hidden") and "name" in e.attrs
+    }
+    form |= {
+        "timezone": "UTC",
+        "default_method": "mean",
+        "language": "en",
+        "scale_labels": "A\nB\nC\nD\nE",
+        "translations-pt-title": "Quais temas?",
+        "translations-fr-description": "Notez-les.",
+    }
+    saved = await submit(client, f"/c/{slug}/settings", f"/c/{slug}/settings", form)
+    assert saved.status_code == 303, text_of(saved.text, "div", id="error-summary")
+    stored = (await client.get(f"{API}/consultations/{slug}", headers=boss.headers)).json()
+    assert stored["translations"] == {
+        "fr": {
+            "description": "Notez-les.",
+            "scale_labels": ["Un", "Deux", "Trois", "Quatre", "Cinq"],
+        },
+        "pt": {"title": "Quais temas?"},
+    }
+    too_long = await submit(
+        client,
+        f"/c/{slug}/settings",
+        f"/c/{slug}/settings",
+        form | {"translations-es-title": "x" * 301},
+    )
+    assert too_long.status_code == 422
+    assert elements(too_long.text, "ul", id="translations-es-title-error")
