@@ -64,6 +64,8 @@ MESSAGES: tuple[str, ...] = (
     N_("The change conflicts with the current state; reload and retry."),
     N_("The slug '%(slug)s' is taken."),
     N_("A topic titled '%(title)s' already exists."),
+    N_("A topic with this title already exists."),
+    N_("The seat was taken at the same moment; try again."),
     N_("An account with this email already exists."),
     N_("Your email address is already verified."),
     N_("This person already holds or is invited to a seat on this committee."),

@@ -13,7 +13,8 @@ from app.web.i18n import LANGUAGES, SOURCE_LANGUAGE, localize, scale_labels
 from tests.actors import API, register
 
 APP = Path(__file__).resolve().parents[1] / "app"
-# Callables whose first text argument is a sentence a person reads (Problem: the second).
+# Callables whose first text argument is a sentence a person reads (Problem and
+# conflict_on_duplicate: the second).
 SAYERS = {
     name
     for name, value in vars(errors).items()
@@ -51,7 +52,7 @@ def said_in_code() -> set[tuple[str, str]]:
                 continue
             func = node.func
             name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", None)
-            if name == "Problem" and len(node.args) > 1:
+            if name in ("Problem", "conflict_on_duplicate") and len(node.args) > 1:
                 argument: ast.expr | None = node.args[1]
             elif name in SAYERS and node.args:
                 argument = node.args[0]
