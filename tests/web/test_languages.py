@@ -504,3 +504,16 @@ async def test_the_settings_page_takes_the_original_language_and_translations(
     )
     assert too_long.status_code == 422
     assert elements(too_long.text, "ul", id="translations-es-title-error")
+
+
+async def test_the_2017_agenda_stays_in_its_language_and_says_so(
+    client: httpx.AsyncClient,
+) -> None:
+    page = await client.get("/c/lacigf-2017/agenda", headers={"Accept-Language": "fr"})
+    assert html_lang(page.text) == "fr"
+    first = elements(page.text, "li", class_="session")[0]
+    heading = next(e for e in first.children if e.tag == "h2")
+    assert heading.children[0].attrs["lang"] == "en"
+    assert "(pas encore traduit)" in " ".join(heading.text.split())
+    english = await client.get("/c/lacigf-2017/agenda", headers={"Accept-Language": "en"})
+    assert not elements(english.text, "span", class_="untranslated")
