@@ -9,8 +9,11 @@ suggestion), messages no longer used are dropped. Translate the empty and fuzzy 
 run `tests/web/test_languages.py`, which fails on any of them.
 """
 
+import argparse
+import subprocess
 import sys
 from collections.abc import Iterable
+from io import BytesIO
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
@@ -64,10 +67,47 @@ def _write(catalog: Catalog, path: Path) -> None:
         write_po(f, catalog, width=WIDTH, no_location=True, sort_output=True)
 
 
-def refresh(locale_dir: Path = LOCALE_DIR) -> dict[str, list[str]]:
-    """Writes the template and updates every catalogue; says which messages need a translator."""
+def fill(catalog: Catalog, sources: list[Catalog]) -> int:
+    """Gives the catalogue's untranslated (or fuzzy) messages the translation an earlier or
+    another version of it has (the first source that has one); how many it filled."""
+    filled = 0
+    for message in catalog:
+        if not message.id or not (message.fuzzy or not all(_strings(message.string))):
+            continue
+        for source in sources:
+            found = source.get(message.id)
+            if found is not None and not found.fuzzy and all(_strings(found.string)):
+                message.string = found.string
+                message.flags.discard("fuzzy")
+                filled += 1
+                break
+    return filled
+
+
+def _at_revision(revision: str, path: Path, lang: str) -> Catalog | None:
+    """The catalogue as it is at a git revision (a branch being merged, say), if it has one."""
+    relative = path.resolve().relative_to(APP.parent)
+    shown = subprocess.run(  # noqa: S603 (a revision the maintainer names, as an argument)
+        ["git", "show", f"{revision}:{relative.as_posix()}"],  # noqa: S607 (git from PATH)
+        capture_output=True,
+        cwd=APP.parent,
+        check=False,
+    )
+    if shown.returncode != 0:
+        return None
+    return read_po(BytesIO(shown.stdout), locale=lang)
+
+
+def refresh(locale_dir: Path = LOCALE_DIR, reuse: tuple[str, ...] = ()) -> dict[str, list[str]]:
+    """Writes the template and updates every catalogue; says which messages need a translator.
+    `reuse`: git revisions whose catalogues lend their translations to messages left without
+    one (after a merge, the other branch: its new messages keep the translations it has)."""
     pot = template()
-    _write(pot, locale_dir / "messages.pot")
+    existing = locale_dir / "messages.pot"
+    if existing.exists():  # a stable header: a run changes only the messages that changed
+        with existing.open("rb") as f:
+            pot.creation_date = read_po(f).creation_date
+    _write(pot, existing)
     todo: dict[str, list[str]] = {}
     for lang in LANGUAGES:
         if lang == SOURCE_LANGUAGE:
@@ -79,6 +119,8 @@ def refresh(locale_dir: Path = LOCALE_DIR) -> dict[str, list[str]]:
         else:
             catalog = Catalog(locale=lang, project="Consulta", version="1.0", fuzzy=False)
         catalog.update(pot)
+        sources = [c for rev in reuse if (c := _at_revision(rev, path, lang)) is not None]
+        fill(catalog, sources)
         catalog.obsolete.clear()
         _write(catalog, path)
         todo[lang] = [
@@ -93,8 +135,17 @@ def _strings(string: str | tuple[str, ...] | list[str] | None) -> list[str]:
     return [string] if isinstance(string, str) else list(string)
 
 
-def main() -> int:
-    todo = refresh()
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--reuse",
+        action="append",
+        default=[],
+        metavar="REV",
+        help="a git revision whose catalogues lend translations (repeatable)",
+    )
+    args = parser.parse_args(argv)
+    todo = refresh(reuse=tuple(args.reuse))
     for lang, messages in todo.items():
         for message in messages:
             print(f"{lang}: to translate: {message}")

@@ -517,3 +517,19 @@ async def test_the_2017_agenda_stays_in_its_language_and_says_so(
     assert "(pas encore traduit)" in " ".join(heading.text.split())
     english = await client.get("/c/lacigf-2017/agenda", headers={"Accept-Language": "en"})
     assert not elements(english.text, "span", class_="untranslated")
+
+
+def test_the_catalogue_tool_reuses_translations_it_finds_elsewhere() -> None:
+    mine = Catalog(locale="pt")
+    mine.add("New message", "")
+    mine.add("Kept", "Mantido")
+    mine.add("Fuzzy", "Talvez", flags=["fuzzy"])
+    theirs = Catalog(locale="pt")
+    theirs.add("New message", "Mensagem nova")
+    theirs.add("Kept", "Outro")
+    theirs.add("Fuzzy", "Difuso")
+    assert catalogues.fill(mine, [Catalog(locale="pt"), theirs]) == 2
+    assert mine.get("New message").string == "Mensagem nova"
+    assert mine.get("Kept").string == "Mantido"
+    assert mine.get("Fuzzy").string == "Difuso"
+    assert not mine.get("Fuzzy").fuzzy
