@@ -15,6 +15,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.errors import DomainError
 from app.logs import route_label
+from app.web.i18n import api_language, localize
 
 log = logging.getLogger("consulta.errors")
 
@@ -53,6 +54,10 @@ def problem(
     headers: dict[str, str] | None = None,
     **extensions: Any,
 ) -> JSONResponse:
+    if request.url.path.startswith("/api"):
+        # The API says the detail in the caller's language (Accept-Language); the type, the
+        # machine-readable part, never changes. Pages translate the detail themselves.
+        detail = localize(detail, api_language(request))
     body = problem_body(
         status,
         detail,

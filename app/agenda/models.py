@@ -41,6 +41,7 @@ class AgendaSession(Base):
     origin_score: Mapped[float | None]
     origin_computed_at: Mapped[datetime | None]
     origin_agreement: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    translations: Mapped[dict[str, dict[str, Any]] | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

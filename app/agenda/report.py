@@ -132,7 +132,7 @@ def _when(consultation: Consultation, starts_at: datetime, ends_at: datetime) ->
 
 
 def _participation(
-    counts: Counts, ranking: Ranking | None, sessions: list[AgendaSession]
+    counts: Counts, ranking: Ranking | None, sessions: list[AgendaSession], topics: dict[int, Topic]
 ) -> list[str]:
     out = ["## Participation", ""]
     if not counts.ratings or ranking is None:
@@ -153,7 +153,8 @@ def _participation(
             continue
         tie = " (tie)" if e.tied else ""
         session = " — on the agenda" if e.topic.id in on_agenda else ""
-        out.append(f"{e.rank}. {inline(e.topic.title)}: {e.score:.2f}{tie}, {e.n} ratings{session}")
+        title = topics[e.topic.id].title if e.topic.id in topics else e.topic.title
+        out.append(f"{e.rank}. {inline(title)}: {e.score:.2f}{tie}, {e.n} ratings{session}")
     return [*out, ""]
 
 
@@ -185,7 +186,7 @@ def report_md(
     if consultation.description:
         out += [block(consultation.description), ""]
     out += _call_for_topics(proposals, topics, origins)
-    out += _participation(counts, ranking, sessions)
+    out += _participation(counts, ranking, sessions, topics)
     out += ["## Program Committee", ""]
     by_group: dict[str, list[Seat]] = defaultdict(list)
     for seat in seats:

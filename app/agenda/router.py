@@ -1,4 +1,6 @@
-from fastapi import APIRouter, Request, Response
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import JSONResponse
 
 from app.agenda import calendar, schedule, service
@@ -15,8 +17,22 @@ from app.consultations import service as consultations
 from app.consultations.dependencies import Access, ManagedConsultation, VisibleConsultation
 from app.deps import PathId, SessionDep
 from app.openapi import problems
+from app.translations import (
+    CONSULTATION_FIELDS,
+    SESSION_FIELDS,
+    TOPIC_FIELDS,
+    Lang,
+    requested_language,
+    shown_in,
+)
 
 router = APIRouter(prefix="/consultations/{slug}", tags=["agenda"])
+
+
+ContentLanguage = Annotated[str | None, Depends(requested_language)]
+ExportLanguage = Annotated[
+    Lang | None, Query(description="The texts in this language where translated")
+]
 
 
 def _require_agenda(access: Access) -> None:
@@ -25,10 +41,13 @@ def _require_agenda(access: Access) -> None:
 
 
 @router.get("/agenda", responses=problems(401, 403, 404, 422))
-def read_agenda(access: VisibleConsultation, session: SessionDep) -> AgendaPublic:
-    """The agenda in order: public once finalized; the committee and admins see it any time."""
+def read_agenda(
+    access: VisibleConsultation, session: SessionDep, lang: ContentLanguage
+) -> AgendaPublic:
+    """The agenda in order: public once finalized; the committee and admins see it any time.
+    With Accept-Language, the sessions' texts in that language where translated."""
     _require_agenda(access)
-    return service.agenda(session, access.consultation)
+    return service.agenda(session, access.consultation, lang)
 
 
 @router.post(
@@ -38,7 +57,10 @@ def read_agenda(access: VisibleConsultation, session: SessionDep) -> AgendaPubli
     responses={200: {"model": SessionPage}, **problems(400, 401, 403, 404, 409, 413, 422)},
 )
 def sessions_from_ranking(
-    access: ManagedConsultation, session: SessionDep, data: FromRanking | None = None
+    access: ManagedConsultation,
+    session: SessionDep,
+    lang: ContentLanguage,
+    data: FromRanking | None = None,
 ) -> SessionPage | JSONResponse:
     """One draft session per top-ranked topic without a session, in rank order, each recording
     its origin. Only once closed; a tie across the cut is 409 unless `include_ties`."""
@@ -47,7 +69,8 @@ def sessions_from_ranking(
     )
     if not created:
         return JSONResponse(SessionPage(items=[], total=0).model_dump(), status_code=200)
-    items = [service.to_public(row) for row in created]
+    original = access.consultation.language
+    items = [service.to_public(row, original, lang) for row in created]
     return SessionPage(items=items, total=len(items))
 
 
@@ -55,25 +78,29 @@ def sessions_from_ranking(
     "/agenda/sessions", status_code=201, responses=problems(400, 401, 403, 404, 409, 413, 422)
 )
 def add_session(
-    data: SessionCreate, access: ManagedConsultation, session: SessionDep
+    data: SessionCreate, access: ManagedConsultation, session: SessionDep, lang: ContentLanguage
 ) -> SessionPublic:
     """Add a session by hand."""
     row = service.create_session(
         session, consultation=access.consultation, data=data, actor=access.actor
     )
-    return service.to_public(row)
+    return service.to_public(row, access.consultation.language, lang)
 
 
 @router.patch("/agenda/sessions/{id}", responses=problems(400, 401, 403, 404, 409, 413, 422))
 def edit_session(
-    id: PathId, data: SessionUpdate, access: ManagedConsultation, session: SessionDep
+    id: PathId,
+    data: SessionUpdate,
+    access: ManagedConsultation,
+    session: SessionDep,
+    lang: ContentLanguage,
 ) -> SessionPublic:
     """Edit a session (title, format, slot, room, questions, people…) until finalized."""
     row = service.get_session(session, access.consultation, id)
     service.update_session(
         session, consultation=access.consultation, row=row, data=data, actor=access.actor
     )
-    return service.to_public(row)
+    return service.to_public(row, access.consultation.language, lang)
 
 
 @router.delete(
@@ -104,11 +131,15 @@ def finalize_agenda(access: ManagedConsultation, session: SessionDep) -> AgendaP
     response_class=Response,
     responses={200: {"content": {"text/calendar": {}}}, **problems(401, 403, 404, 422)},
 )
-def agenda_calendar(access: VisibleConsultation, session: SessionDep) -> Response:
-    """The sessions that have times, as iCalendar (RFC 5545)."""
+def agenda_calendar(
+    access: VisibleConsultation, session: SessionDep, lang: ExportLanguage = None
+) -> Response:
+    """The sessions that have times, as iCalendar (RFC 5545); `lang` for the texts in that
+    language where translated."""
     _require_agenda(access)
     consultation = access.consultation
-    body = calendar.agenda_ics(consultation, service.sessions(session, consultation))
+    rows = [shown_in(r, SESSION_FIELDS, lang) for r in service.sessions(session, consultation)]
+    body = calendar.agenda_ics(shown_in(consultation, CONSULTATION_FIELDS, lang), rows)
     return Response(
         body,
         media_type="text/calendar; charset=utf-8",
@@ -121,19 +152,28 @@ def agenda_calendar(access: VisibleConsultation, session: SessionDep) -> Respons
     response_class=Response,
     responses={200: {"content": {"text/markdown": {}}}, **problems(401, 403, 404, 422)},
 )
-def final_report(access: VisibleConsultation, session: SessionDep) -> Response:
-    """The final report in the shape of the 2017 report, as Markdown."""
+def final_report(
+    access: VisibleConsultation, session: SessionDep, lang: ExportLanguage = None
+) -> Response:
+    """The final report in the shape of the 2017 report, as Markdown; `lang` for the texts in
+    that language where translated (the ranking's numbers and the topic ids do not change)."""
     _require_agenda(access)
-    body = service.final_report(session, access.consultation)
+    body = service.final_report(session, access.consultation, lang)
     return Response(body, media_type="text/markdown; charset=utf-8")
 
 
-def _schedule(access: Access, session: SessionDep, request: Request) -> schedule.Schedule:
+def _schedule(
+    access: Access, session: SessionDep, request: Request, lang: str | None
+) -> schedule.Schedule:
     _require_agenda(access)
     consultation = access.consultation
-    topics = {t.id: t.title for t in consultations.list_topics(session, consultation)}
+    topics = {
+        t.id: shown_in(t, TOPIC_FIELDS, lang).title
+        for t in consultations.list_topics(session, consultation)
+    }
+    rows = [shown_in(r, SESSION_FIELDS, lang) for r in service.sessions(session, consultation)]
     return schedule.build(
-        consultation, service.sessions(session, consultation), topics, str(request.base_url)
+        shown_in(consultation, CONSULTATION_FIELDS, lang), rows, topics, str(request.base_url)
     )
 
 
@@ -145,11 +185,13 @@ def _schedule(access: Access, session: SessionDep, request: Request) -> schedule
         **problems(401, 403, 404, 422),
     },
 )
-def schedule_json(access: VisibleConsultation, session: SessionDep, request: Request) -> Response:
+def schedule_json(
+    access: VisibleConsultation, session: SessionDep, request: Request, lang: ExportLanguage = None
+) -> Response:
     """The agenda in the frab/pretalx schedule format (c3voc's schema.json), for conference
     apps: days, rooms and one event per session that has times, in the event's time zone,
     with guids that stay the same across exports. Visible as the agenda."""
-    body = schedule.as_json(_schedule(access, session, request))
+    body = schedule.as_json(_schedule(access, session, request, lang))
     return JSONResponse(body, headers={"Content-Disposition": 'inline; filename="schedule.json"'})
 
 
@@ -158,9 +200,11 @@ def schedule_json(access: VisibleConsultation, session: SessionDep, request: Req
     response_class=Response,
     responses={200: {"content": {"application/xml": {}}}, **problems(401, 403, 404, 422)},
 )
-def schedule_xml(access: VisibleConsultation, session: SessionDep, request: Request) -> Response:
+def schedule_xml(
+    access: VisibleConsultation, session: SessionDep, request: Request, lang: ExportLanguage = None
+) -> Response:
     """The same schedule as frab/pretalx XML (c3voc's schedule.xml.xsd)."""
-    body = schedule.as_xml(_schedule(access, session, request))
+    body = schedule.as_xml(_schedule(access, session, request, lang))
     return Response(
         body,
         media_type="application/xml; charset=utf-8",

@@ -121,7 +121,7 @@ def _event(
     assert row.ends_at is not None
     zone = ZoneInfo(consultation.timezone)
     slug = consultation.slug
-    title_slug = _slugify(row.title)
+    title_slug = _slugify(getattr(row, "original", row).title)  # the same in every language
     return Event(
         id=row.id,
         guid=guid(slug, "session", row.id),

@@ -1,5 +1,5 @@
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import (
     AfterValidator,
@@ -12,6 +12,7 @@ from pydantic import (
 )
 
 from app.text import Description, Name, Organization, Question, Title
+from app.translations import Lang, SessionTexts
 from app.vocabulary import (
     ConsultationState,
     CountryCode,
@@ -63,6 +64,10 @@ class SessionPublic(BaseModel):
     people: list[Person]
     position: int
     origin: Origin | None
+    language: str | None = Field(
+        default=None, description="The language of the texts shown (see the consultation's)"
+    )
+    translations: dict[str, dict[str, Any]] = Field(default_factory=dict)
 
 
 class AgendaPublic(BaseModel):
@@ -110,6 +115,9 @@ class SessionCreate(BaseModel):
     questions: list[Question] = Field(default_factory=list, max_length=50)
     people: list[Person] = Field(default_factory=list, max_length=100)
     position: int | None = Field(default=None, ge=0, le=100_000)
+    translations: dict[Lang, SessionTexts | None] | None = Field(
+        default=None, description="{lang: {title, description, questions}}"
+    )
 
     _ends = field_validator("ends_at")(_ends_after_start)
 
@@ -129,6 +137,10 @@ class SessionUpdate(BaseModel):
     questions: list[Question] | None = Field(default=None, max_length=50)
     people: list[Person] | None = Field(default=None, max_length=100)
     position: int | None = Field(default=None, ge=0, le=100_000)
+    translations: dict[Lang, SessionTexts | None] | None = Field(
+        default=None,
+        description="Replaces the given languages' translations; null for a language removes it",
+    )
 
     _ends = field_validator("ends_at")(_ends_after_start)
 

@@ -31,6 +31,15 @@ from app.errors import Blocked, Invalid, NotFound, Tied, WrongState
 from app.proposals.models import Proposal
 from app.results import service as results
 from app.results.schemas import Agreement
+from app.translations import (
+    CONSULTATION_FIELDS,
+    SESSION_FIELDS,
+    TOPIC_FIELDS,
+    merged,
+    shown_in,
+    shown_language,
+    text_in,
+)
 
 
 def sessions(session: Session, consultation: Consultation) -> list[AgendaSession]:
@@ -44,7 +53,10 @@ def sessions(session: Session, consultation: Consultation) -> list[AgendaSession
     )
 
 
-def to_public(row: AgendaSession) -> SessionPublic:
+def to_public(
+    row: AgendaSession, original_language: str = "en", lang: str | None = None
+) -> SessionPublic:
+    """The session; with `lang`, its texts in that language where translated."""
     origin = None
     if row.origin_method is not None:
         assert row.origin_rank is not None
@@ -59,26 +71,33 @@ def to_public(row: AgendaSession) -> SessionPublic:
             if row.origin_agreement is None
             else OriginAgreement.model_validate(row.origin_agreement),
         )
+    stored = row.translations or {}
+    texts = {"title": row.title, "description": row.description, "questions": list(row.questions)}
+    shown = {f: text_in(texts[f], f, stored, lang) for f in SESSION_FIELDS}
     return SessionPublic(
         id=row.id,
-        title=row.title,
+        title=shown["title"],
         topic_id=row.topic_id,
         format=row.format,
         starts_at=row.starts_at,
         ends_at=row.ends_at,
         room=row.room,
-        description=row.description,
-        questions=list(row.questions),
+        description=shown["description"],
+        questions=list(shown["questions"]),
         people=[Person.model_validate(p) for p in row.people],
         position=row.position,
         origin=origin,
+        language=shown_language(original_language, stored, SESSION_FIELDS, texts, lang),
+        translations=stored,
     )
 
 
-def agenda(session: Session, consultation: Consultation) -> AgendaPublic:
+def agenda(session: Session, consultation: Consultation, lang: str | None = None) -> AgendaPublic:
     return AgendaPublic(
         state=consultation.state,
-        sessions=[to_public(s) for s in sessions(session, consultation)],
+        sessions=[
+            to_public(s, consultation.language, lang) for s in sessions(session, consultation)
+        ],
     )
 
 
@@ -158,7 +177,8 @@ def create_session(
     _check_topic(session, consultation, data.topic_id)
     row = AgendaSession(
         consultation_id=consultation.id,
-        **data.model_dump(exclude={"people", "position"}, mode="python"),
+        **data.model_dump(exclude={"people", "position", "translations"}, mode="python"),
+        translations=merged(None, data.translations or {}) or None,
         people=_people(data.people),
         position=_next_position(session, consultation) if data.position is None else data.position,
     )
@@ -200,6 +220,9 @@ def update_session(
     if "people" in changes:
         row.people = _people(data.people or [])
         del changes["people"]
+    if "translations" in changes:
+        given = data.translations
+        changes["translations"] = None if given is None else merged(row.translations, given) or None
     for field, value in changes.items():
         setattr(row, field, value)
     session.flush()
@@ -380,10 +403,14 @@ def finalize(session: Session, *, consultation: Consultation, actor: Account) ->
     return agenda(session, consultation)
 
 
-def final_report(session: Session, consultation: Consultation) -> str:
-    """report.md: with the ranking the sessions came from (else the default method's)."""
-    topics = {t.id: t for t in consultations.list_topics(session, consultation)}
-    rows = sessions(session, consultation)
+def final_report(session: Session, consultation: Consultation, lang: str | None = None) -> str:
+    """report.md: with the ranking the sessions came from (else the default method's); with
+    `lang`, the texts in that language where translated."""
+    topics = {
+        t.id: shown_in(t, TOPIC_FIELDS, lang)
+        for t in consultations.list_topics(session, consultation)
+    }
+    rows = [shown_in(r, SESSION_FIELDS, lang) for r in sessions(session, consultation)]
     counts = consultations.counts(session, [consultation.id])[consultation.id]
     ranking = None
     if counts.ratings:
@@ -393,8 +420,9 @@ def final_report(session: Session, consultation: Consultation) -> str:
     seats = committee.seats(session, consultation)
     origins = consultations.topic_origins(session, list(topics.values()))
     proposals = proposal_counts(session, consultation)
+    shown = shown_in(consultation, CONSULTATION_FIELDS, lang)
     return report.report_md(
-        consultation, seats, rows, topics, counts, ranking, origins=origins, proposals=proposals
+        shown, seats, rows, topics, counts, ranking, origins=origins, proposals=proposals
     )
 
 

@@ -1,4 +1,5 @@
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import (
     JSON,
@@ -75,6 +76,9 @@ class Consultation(Base):
     require_verified_email: Mapped[bool] = mapped_column(default=True, server_default=true())
     # The call for topics: how many proposals one participant may make.
     max_proposals_per_participant: Mapped[int] = mapped_column(default=3, server_default="3")
+    # The language the texts are written in, and their translations: {lang: {field: text}}.
+    language: Mapped[str] = mapped_column(String(8), default="en", server_default="en")
+    translations: Mapped[dict[str, dict[str, Any]] | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -106,6 +110,7 @@ class Topic(Base):
     # on every write (below).
     search_text: Mapped[str] = mapped_column(Text, default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    translations: Mapped[dict[str, dict[str, Any]] | None] = mapped_column(JSON)
 
     consultation: Mapped[Consultation] = relationship(back_populates="topics", lazy="raise")
 

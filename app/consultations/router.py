@@ -23,20 +23,29 @@ from app.deps import PathId, SecretDep, SessionDep
 from app.errors import Unauthorized
 from app.openapi import problems
 from app.pagination import Page, Window, window
+from app.translations import requested_language
 
 router = APIRouter(prefix="/consultations", tags=["consultations"])
 topics_router = APIRouter(prefix="/consultations/{slug}/topics", tags=["topics"])
 
 
-def _public(session: SessionDep, consultation: Consultation) -> ConsultationPublic:
+ContentLanguage = Annotated[str | None, Depends(requested_language)]
+
+
+def _public(
+    session: SessionDep, consultation: Consultation, lang: str | None = None
+) -> ConsultationPublic:
     return ConsultationPublic.build(
-        consultation, service.counts(session, [consultation.id])[consultation.id]
+        consultation, service.counts(session, [consultation.id])[consultation.id], lang
     )
 
 
 @router.get("", responses=problems(401, 422))
 def list_consultations(
-    session: SessionDep, caller: OptionalCaller, page: Annotated[Window, Depends(window)]
+    session: SessionDep,
+    caller: OptionalCaller,
+    page: Annotated[Window, Depends(window)],
+    lang: ContentLanguage,
 ) -> Page[ConsultationPublic]:
     """Consultations, newest edition first. Drafts only for admins and their committee."""
     rows, total = service.list_visible(
@@ -47,36 +56,46 @@ def list_consultations(
         offset=page.offset,
     )
     counts = service.counts(session, [c.id for c in rows])
-    return Page(items=[ConsultationPublic.build(c, counts[c.id]) for c in rows], total=total)
+    items = [ConsultationPublic.build(c, counts[c.id], lang) for c in rows]
+    return Page(items=items, total=total)
 
 
 @router.post("", status_code=201, responses=problems(400, 401, 403, 409, 413, 422))
 def create_consultation(
-    data: ConsultationCreate, session: SessionDep, admin: AdminAccount
+    data: ConsultationCreate, session: SessionDep, admin: AdminAccount, lang: ContentLanguage
 ) -> ConsultationPublic:
     """Create a consultation in `draft`, optionally starting from an earlier edition's topics."""
-    return _public(session, service.create(session, data=data, actor=admin))
+    return _public(session, service.create(session, data=data, actor=admin), lang)
 
 
 @router.get("/{slug}", responses=problems(401, 404, 422))
-def read_consultation(access: VisibleConsultation, session: SessionDep) -> ConsultationPublic:
-    """A consultation with its state and counts of topics, participants and ratings."""
-    return _public(session, access.consultation)
+def read_consultation(
+    access: VisibleConsultation, session: SessionDep, lang: ContentLanguage
+) -> ConsultationPublic:
+    """A consultation with its state and counts of topics, participants and ratings; with
+    Accept-Language, its texts in that language where translated."""
+    return _public(session, access.consultation, lang)
 
 
 @router.patch("/{slug}", responses=problems(400, 401, 403, 404, 409, 413, 422))
 def update_consultation(
-    data: ConsultationUpdate, access: AdministeredConsultation, session: SessionDep
+    data: ConsultationUpdate,
+    access: AdministeredConsultation,
+    session: SessionDep,
+    lang: ContentLanguage,
 ) -> ConsultationPublic:
-    """Change settings: the rules only while `draft`, descriptive fields until finalized."""
+    """Change settings: the rules only while `draft`, descriptive fields (and translations)
+    until finalized."""
     service.update(session, consultation=access.consultation, data=data, actor=access.actor)
-    return _public(session, access.consultation)
+    return _public(session, access.consultation, lang)
 
 
 def _lifecycle_endpoint(move: lifecycle.Move) -> None:
-    def endpoint(access: AdministeredConsultation, session: SessionDep) -> ConsultationPublic:
+    def endpoint(
+        access: AdministeredConsultation, session: SessionDep, lang: ContentLanguage
+    ) -> ConsultationPublic:
         service.move(session, consultation=access.consultation, move=move, actor=access.actor)
-        return _public(session, access.consultation)
+        return _public(session, access.consultation, lang)
 
     endpoint.__doc__ = (
         f"Lifecycle move `{move.value}`; any move the lifecycle does not allow is 409."
@@ -113,6 +132,7 @@ def list_topics(
     session: SessionDep,
     secret: SecretDep,
     page: Annotated[Window, Depends(window)],
+    lang: ContentLanguage,
     order: Annotated[Literal["position", "shuffled"], Query()] = "position",
 ) -> Page[TopicPublic]:
     """Candidate topics. `order=shuffled` gives the signed-in participant their own stable
@@ -123,28 +143,35 @@ def list_topics(
             raise Unauthorized("Sign in to get your own order of topics.")
         topics = service.shuffled(topics, secret=secret, account_id=access.account.id)
     items = topics[page.offset : page.offset + page.limit]
-    return Page(items=service.topics_public(session, items), total=len(topics))
+    shown = service.topics_public(session, access.consultation, items, lang)
+    return Page(items=shown, total=len(topics))
 
 
 @topics_router.post("", status_code=201, responses=problems(400, 401, 403, 404, 409, 413, 422))
-def add_topic(data: TopicCreate, access: ManagedConsultation, session: SessionDep) -> TopicPublic:
+def add_topic(
+    data: TopicCreate, access: ManagedConsultation, session: SessionDep, lang: ContentLanguage
+) -> TopicPublic:
     """Add a candidate topic (while `draft` only)."""
     topic = service.add_topic(
         session, consultation=access.consultation, data=data, actor=access.actor
     )
-    return service.topics_public(session, [topic])[0]
+    return service.topics_public(session, access.consultation, [topic], lang)[0]
 
 
 @topics_router.patch("/{topic_id}", responses=problems(400, 401, 403, 404, 409, 413, 422))
 def update_topic(
-    topic_id: PathId, data: TopicUpdate, access: ManagedConsultation, session: SessionDep
+    topic_id: PathId,
+    data: TopicUpdate,
+    access: ManagedConsultation,
+    session: SessionDep,
+    lang: ContentLanguage,
 ) -> TopicPublic:
     """Edit a candidate topic (while `draft` only)."""
     topic = service.get_topic(session, access.consultation, topic_id)
     service.update_topic(
         session, consultation=access.consultation, topic=topic, data=data, actor=access.actor
     )
-    return service.topics_public(session, [topic])[0]
+    return service.topics_public(session, access.consultation, [topic], lang)[0]
 
 
 @topics_router.delete("/{topic_id}", status_code=204, responses=problems(401, 403, 404, 409, 422))

@@ -1,3 +1,4 @@
+from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from typing import Annotated, Any, Literal, Self
 from zoneinfo import available_timezones
@@ -15,6 +16,15 @@ from pydantic import (
 )
 
 from app.text import Description, Label, OneLine, Title
+from app.translations import (
+    CONSULTATION_FIELDS,
+    TOPIC_FIELDS,
+    ConsultationTexts,
+    Lang,
+    TopicTexts,
+    shown_language,
+    text_in,
+)
 from app.vocabulary import ConsultationState, CountryCode
 
 MAX_LEVELS = 11
@@ -157,6 +167,15 @@ class ConsultationCreate(Background, Rules):
     copy_topics_from: Slug | None = Field(
         default=None, description="Start the candidate topics from this earlier edition's"
     )
+    language: Lang = Field(default="en", description="The language the texts are written in")
+    translations: dict[Lang, ConsultationTexts | None] | None = Field(
+        default=None, description="{lang: {title, description, scale_labels}}"
+    )
+
+    @model_validator(mode="after")
+    def _translated_labels(self) -> Self:
+        check_translated_labels(self.scale_min, self.scale_max, self.translations)
+        return self
 
 
 class ConsultationUpdate(BaseModel):
@@ -187,6 +206,25 @@ class ConsultationUpdate(BaseModel):
     live_results: bool | None = None
     require_verified_email: bool | None = None
     max_proposals_per_participant: int | None = Field(default=None, ge=1, le=1000)
+    language: Lang | None = None
+    translations: dict[Lang, ConsultationTexts | None] | None = Field(
+        default=None,
+        description="Replaces the given languages' translations; null for a language removes it",
+    )
+
+
+def check_translated_labels(
+    scale_min: int, scale_max: int, translations: Mapping[Any, Any] | None
+) -> None:
+    """A translation of the scale's labels has one label per level, as the labels do."""
+    for texts in (translations or {}).values():
+        labels = (
+            texts.get("scale_labels")
+            if isinstance(texts, dict)
+            else getattr(texts, "scale_labels", None)
+        )
+        if labels is not None and len(labels) != scale_max - scale_min + 1:
+            raise ValueError(SCALE_LABELS_COUNT)
 
 
 RULE_FIELDS = frozenset(Rules.model_fields)
@@ -200,6 +238,7 @@ NULLABLE_FIELDS = frozenset(
         "description",
         "scale_labels",
         "closes_at",
+        "translations",
     }
 )
 
@@ -240,13 +279,31 @@ class ConsultationPublic(BaseModel):
     max_proposals_per_participant: int
     created_at: datetime
     counts: Counts
+    language: str = Field(
+        description="The language of the texts shown: the original's, or the one asked for "
+        "with Accept-Language when every text has a translation in it"
+    )
+    original_language: str
+    translations: dict[str, dict[str, Any]]
 
     @classmethod
-    def build(cls, consultation: Any, counts: Counts) -> "ConsultationPublic":
+    def build(
+        cls, consultation: Any, counts: Counts, lang: str | None = None
+    ) -> "ConsultationPublic":
+        skip = {"counts", "language", "original_language", "translations"}
         fields = {
-            name: getattr(consultation, name) for name in cls.model_fields if name != "counts"
+            name: getattr(consultation, name) for name in cls.model_fields if name not in skip
         }
-        return cls(**fields, counts=counts)
+        stored = consultation.translations or {}
+        shown = {f: text_in(fields[f], f, stored, lang) for f in CONSULTATION_FIELDS}
+        language = shown_language(consultation.language, stored, CONSULTATION_FIELDS, fields, lang)
+        return cls(
+            **(fields | shown),
+            counts=counts,
+            language=language,
+            original_language=consultation.language,
+            translations=stored,
+        )
 
 
 TopicTitle = Text
@@ -258,6 +315,9 @@ class TopicCreate(BaseModel):
     title: TopicTitle
     description: LongText | None = None
     position: int | None = Field(default=None, ge=0, le=100_000)
+    translations: dict[Lang, TopicTexts | None] | None = Field(
+        default=None, description="{lang: {title, description}}"
+    )
 
 
 class TopicUpdate(BaseModel):
@@ -266,6 +326,10 @@ class TopicUpdate(BaseModel):
     title: TopicTitle | None = None
     description: LongText | None = None
     position: int | None = Field(default=None, ge=0, le=100_000)
+    translations: dict[Lang, TopicTexts | None] | None = Field(
+        default=None,
+        description="Replaces the given languages' translations; null for a language removes it",
+    )
 
 
 class TopicOrigin(BaseModel):
@@ -286,3 +350,25 @@ class TopicPublic(BaseModel):
     description: str | None
     position: int
     origin: TopicOrigin | None = None
+    language: str | None = Field(
+        default=None, description="The language of the texts shown (see the consultation's)"
+    )
+    translations: dict[str, dict[str, Any]] = Field(default_factory=dict)
+
+    @field_validator("translations", mode="before")
+    @classmethod
+    def _none_is_empty(cls, value: Any) -> Any:
+        return {} if value is None else value
+
+    @classmethod
+    def shown(cls, topic: Any, original_language: str, lang: str | None) -> "TopicPublic":
+        """The topic with its texts in `lang` where translated, and which language that is."""
+        public = cls.model_validate(topic)
+        fields = {"title": public.title, "description": public.description}
+        stored = public.translations
+        return public.model_copy(
+            update={
+                **{f: text_in(fields[f], f, stored, lang) for f in TOPIC_FIELDS},
+                "language": shown_language(original_language, stored, TOPIC_FIELDS, fields, lang),
+            }
+        )

@@ -26,11 +26,13 @@ from app.consultations.schemas import (
     TopicUpdate,
     check_dates,
     check_scale,
+    check_translated_labels,
 )
 from app.errors import Conflict, Duplicate, Invalid, NotFound, WrongState, conflict_on_duplicate
 from app.proposals.models import Proposal, ProposalStatus
 from app.results import queries as results_queries
 from app.results import service as results
+from app.translations import merged
 from app.vocabulary import ConsultationState
 from app.webhooks import service as webhooks
 from app.webhooks.events import WebhookEvent
@@ -120,7 +122,10 @@ def create(session: Session, *, data: ConsultationCreate, actor: Account) -> Con
                 f"No consultation '{data.copy_topics_from}' to copy topics from.",
                 loc=("body", "copy_topics_from"),
             )
-    consultation = Consultation(**data.model_dump(exclude={"copy_topics_from"}))
+    consultation = Consultation(
+        **data.model_dump(exclude={"copy_topics_from", "translations"}),
+        translations=merged(None, data.translations or {}) or None,
+    )
     with conflict_on_duplicate(session, f"The slug '{data.slug}' is taken."):
         session.add(consultation)
     copied = 0
@@ -135,6 +140,7 @@ def create(session: Session, *, data: ConsultationCreate, actor: Account) -> Con
                     description=topic.description,
                     position=topic.position,
                     copied_from_id=topic.id,
+                    translations=topic.translations,
                 )
             )
             copied += 1
@@ -153,6 +159,11 @@ def update(
     session: Session, *, consultation: Consultation, data: ConsultationUpdate, actor: Account
 ) -> Consultation:
     changes: dict[str, Any] = data.model_dump(exclude_unset=True)
+    if "translations" in changes:
+        given = data.translations
+        changes["translations"] = (
+            None if given is None else merged(consultation.translations, given) or None
+        )
     state = consultation.state
     if not lifecycle.descriptions_editable(state):
         raise WrongState("A finalized consultation cannot be changed.", state=state)
@@ -171,6 +182,7 @@ def update(
 
     try:
         check_scale(after("scale_min"), after("scale_max"), after("scale_labels"))
+        check_translated_labels(after("scale_min"), after("scale_max"), after("translations"))
         check_dates(after("starts_on"), after("ends_on"))
     except ValueError as exc:
         raise Invalid(str(exc), loc=("body",)) from exc
@@ -281,10 +293,16 @@ def topic_origins(session: Session, topics: Sequence[Topic]) -> dict[int, TopicO
     return origins
 
 
-def topics_public(session: Session, topics: Sequence[Topic]) -> list[TopicPublic]:
+def topics_public(
+    session: Session, consultation: Consultation, topics: Sequence[Topic], lang: str | None = None
+) -> list[TopicPublic]:
+    """The topics as the API shows them: texts in `lang` where translated, and their origin."""
     origins = topic_origins(session, topics)
     return [
-        TopicPublic.model_validate(t).model_copy(update={"origin": origins[t.id]}) for t in topics
+        TopicPublic.shown(t, consultation.language, lang).model_copy(
+            update={"origin": origins[t.id]}
+        )
+        for t in topics
     ]
 
 
@@ -351,6 +369,7 @@ def add_topic(
         title=data.title,
         description=data.description,
         position=position,
+        translations=merged(None, data.translations or {}) or None,
     )
     with conflict_on_duplicate(session, f"A topic titled '{data.title}' already exists."):
         session.add(topic)
@@ -376,6 +395,11 @@ def update_topic(
         raise Invalid("position cannot be null.", loc=("body", "position"))
     if "title" in changes and _title_taken(session, consultation, changes["title"], but=topic.id):
         raise Duplicate(f"A topic titled '{changes['title']}' already exists.")
+    if "translations" in changes:
+        given = data.translations
+        changes["translations"] = (
+            None if given is None else merged(topic.translations, given) or None
+        )
     for field, value in changes.items():
         setattr(topic, field, value)
     with conflict_on_duplicate(session, "A topic with this title already exists."):

@@ -135,7 +135,7 @@ def accept_proposal(
         mailer=mailer,
     )
     return Accepted(
-        topic=consultations.topics_public(session, [topic])[0],
+        topic=consultations.topics_public(session, access.consultation, [topic])[0],
         proposal=service.public(session, [proposal])[0],
     )
 

@@ -7,12 +7,13 @@ SVG without a viewBox: nothing is scaled, text keeps its size, and the chart fit
 """
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from app.consultations.models import Consultation
 from app.results.schemas import RankingEntry
-from app.web.i18n import N_
+from app.translations import text_in
+from app.web.i18n import N_, scale_labels
 
 # Methods whose score is a rating on the consultation's scale.
 ON_THE_SCALE = frozenset({"mean", "bayesian", "balanced", "majority_judgment"})
@@ -83,13 +84,16 @@ def _domain(
     return 0.0, math.ceil(top / step) * step, 0.0
 
 
-def _ticks(method: str, consultation: Consultation, lo: float, hi: float) -> list[Tick]:
+def _ticks(method: str, consultation: Consultation, lo: float, hi: float, lang: str) -> list[Tick]:
     values: list[tuple[float, str | None]]
     if method in ON_THE_SCALE:
         levels = range(consultation.scale_min, consultation.scale_max + 1)
         labels: list[str | None] = [None] * len(levels)
         if consultation.scale_labels:
-            labels = list(consultation.scale_labels)
+            own = text_in(
+                consultation.scale_labels, "scale_labels", consultation.translations, lang
+            )
+            labels = list(scale_labels(own, lang) or [])
         values = [(float(level), label) for level, label in zip(levels, labels, strict=True)]
     else:
         step = 0.25 if method == "top_box" else _nice_step(hi - lo)
@@ -107,7 +111,14 @@ def _ticks(method: str, consultation: Consultation, lo: float, hi: float) -> lis
     ]
 
 
-def bar_chart(method: str, consultation: Consultation, entries: Sequence[RankingEntry]) -> BarChart:
+def bar_chart(
+    method: str,
+    consultation: Consultation,
+    entries: Sequence[RankingEntry],
+    lang: str = "en",
+    titles: Mapping[int, str] | None = None,
+) -> BarChart:
+    """`titles`: the topics' titles as shown (in the page's language), by id."""
     ranked = [e for e in entries if e.rank is not None and e.score is not None]
     lo, hi, base = _domain(method, consultation, ranked)
 
@@ -130,7 +141,7 @@ def bar_chart(method: str, consultation: Consultation, entries: Sequence[Ranking
                 rank=e.rank,
                 tied=e.tied,
                 topic_id=e.topic.id,
-                title=e.topic.title,
+                title=(titles or {}).get(e.topic.id, e.topic.title),
                 score=e.score,
                 start=start,
                 width=max(end - start, 0.4),  # a score at the base still shows a sliver
@@ -142,6 +153,6 @@ def bar_chart(method: str, consultation: Consultation, entries: Sequence[Ranking
     return BarChart(
         kind=kind,
         axis_title=AXIS_TITLES[method],
-        ticks=_ticks(method, consultation, lo, hi),
+        ticks=_ticks(method, consultation, lo, hi, lang),
         bars=bars,
     )

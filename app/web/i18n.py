@@ -1,16 +1,21 @@
 """Languages: the request's language, and the message catalogues compiled from the .po files."""
 
 import gettext
+import re
+from datetime import date
 from functools import lru_cache
 from io import BytesIO
 from pathlib import Path
 
+from babel.dates import format_date
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import Translations
 from starlette.requests import Request
 
-LANGUAGES: dict[str, str] = {"en": "English", "es": "Español"}
+from app import messages
+
+LANGUAGES: dict[str, str] = {"en": "English", "es": "Español", "pt": "Português", "fr": "Français"}
 SOURCE_LANGUAGE = "en"  # the msgids are English, so English needs no catalogue
 LANG_COOKIE = "lang"
 LOCALE_DIR = Path(__file__).parent / "locale"
@@ -51,6 +56,14 @@ def accepted_languages(header: str) -> list[str]:
     return [tag for _, _, tag in sorted(weighted)]
 
 
+def api_language(request: Request) -> str:
+    """The API's language: Accept-Language's best match, else English (no cookie)."""
+    for tag in accepted_languages(request.headers.get("accept-language", "")):
+        if tag in LANGUAGES:
+            return tag
+    return SOURCE_LANGUAGE
+
+
 def request_language(request: Request) -> str:
     chosen = request.cookies.get(LANG_COOKIE)
     if chosen in LANGUAGES:
@@ -59,3 +72,57 @@ def request_language(request: Request) -> str:
         if tag in LANGUAGES:
             return tag
     return SOURCE_LANGUAGE
+
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+@lru_cache(maxsize=1)
+def _templates() -> tuple[tuple[re.Pattern[str], str], ...]:
+    """Each service message template as a pattern that recognises its sentences."""
+    found = []
+    for template in messages.MESSAGES:
+        pattern = ""
+        for part in re.split(r"(%\([a-z_]+\)s)", template):
+            name = re.fullmatch(r"%\(([a-z_]+)\)s", part)
+            pattern += f"(?P<{name.group(1)}>.+?)" if name else re.escape(part)
+        found.append((re.compile(pattern, re.DOTALL), template))
+    # The longest first: a template that is a prefix of another never shadows it.
+    return tuple(sorted(found, key=lambda pair: -len(pair[1])))
+
+
+def localize(text: str, lang: str) -> str:
+    """A sentence of the app's in `lang`: a catalogue message as it is, or a service's
+    sentence recognised by its template (app.messages), its variable parts kept (dates in the
+    language's format, parts that are sentences themselves translated). Anything else, such
+    as a message from a newer version or a person's own text, is returned as it is."""
+    if lang == SOURCE_LANGUAGE or not text:
+        return text
+    catalogue = translations(lang)
+    translated = catalogue.gettext(text)
+    if translated != text:
+        return translated
+    for pattern, template in _templates():
+        match = pattern.fullmatch(text)
+        if match is None:
+            continue
+        target = catalogue.gettext(template)
+        if target == template:
+            return text
+        params = {name: _part(value, lang) for name, value in match.groupdict().items()}
+        return target % params
+    return text
+
+
+def _part(value: str, lang: str) -> str:
+    if _ISO_DATE.fullmatch(value):
+        return format_date(date.fromisoformat(value), "medium", locale=lang)
+    return localize(value, lang)
+
+
+def scale_labels(labels: list[str] | None, lang: str) -> list[str] | None:
+    """A consultation's level labels as shown: one of the default scales in `lang`, labels of
+    the consultation's own as written."""
+    if labels and tuple(labels) in messages.DEFAULT_SCALES:
+        return [localize(label, lang) for label in labels]
+    return labels

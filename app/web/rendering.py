@@ -20,10 +20,11 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 
 from app import scoring
 from app.errors import Blocked, DomainError, NotFound, Unauthorized
+from app.translations import text_in
 from app.web import labels
 from app.web.countries import countries, country_name
 from app.web.forms import Message
-from app.web.i18n import LANGUAGES, request_language, translations
+from app.web.i18n import LANGUAGES, localize, request_language, translations
 from app.web.visitors import CSRF_FIELD, FLASH_COOKIE, Viewer, leave_flash
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -43,10 +44,13 @@ def environment(lang: str) -> Environment:
     env.install_gettext_translations(catalogue, newstyle=True)  # type: ignore[attr-defined]
 
     def say(message: Message | str) -> str:
+        """A message in the page's language: a catalogue message, or a sentence from the
+        services recognised by its template (app.messages)."""
         if isinstance(message, str):
-            return catalogue.gettext(message)
-        text = catalogue.gettext(message.msgid)
-        return text % dict(message.params) if message.params else text
+            return localize(message, lang)
+        if not message.params:
+            return localize(message.msgid, lang)
+        return catalogue.gettext(message.msgid) % dict(message.params)
 
     def number(value: float | None, digits: int = 2) -> str:
         if value is None:
@@ -86,6 +90,20 @@ def environment(lang: str) -> Environment:
     env.filters.update(say=say, number=number, percent=percent, day=day, moment=moment, clock=clock)
     env.filters.update(weekday=weekday, zone_name=zone_name)
     env.filters["country"] = lambda code: country_name(code, lang)
+
+    def tr(obj: Any, field: str) -> Any:
+        """A content field in the page's language where translated, else the original."""
+        return text_in(getattr(obj, field), field, getattr(obj, "translations", None), lang)
+
+    def original_of(obj: Any, field: str, original: str) -> str | None:
+        """The original's language when `field` is shown untranslated in another language
+        (the page says so), else None."""
+        if lang == original or not getattr(obj, field):
+            return None
+        stored = getattr(obj, "translations", None) or {}
+        return original if stored.get(lang, {}).get(field) in (None, "", []) else None
+
+    env.filters.update(tr=tr, original_of=original_of)
 
     def labelled(values: list[str], names: Mapping[str, str]) -> list[tuple[str, str]]:
         """(value, its name in the page's language) pairs, for a select's options."""

@@ -5,6 +5,7 @@ import hashlib
 from datetime import timedelta
 
 import httpx
+import pytest
 from fastapi import FastAPI
 from sqlalchemy import select, update
 
@@ -244,3 +245,26 @@ async def test_the_seeded_history_is_untouched(client: httpx.AsyncClient) -> Non
     assert seeded["state"] == "finalized"
     assert seeded["counts"]["ratings"] >= 0
     assert seeded["require_verified_email"] is True
+
+
+@pytest.mark.parametrize(
+    ("header", "lang", "subject", "greeting"),
+    [
+        ("pt-BR,pt;q=0.9", "pt", "Confirme o seu endereço de e-mail", "Olá, "),
+        ("fr-HT,fr;q=0.9", "fr", "Confirmez votre adresse e-mail", "Bonjour "),
+    ],
+)
+async def test_mails_go_out_in_portuguese_and_french(
+    client: httpx.AsyncClient, app: FastAPI, header: str, lang: str, subject: str, greeting: str
+) -> None:
+    email = unique_email()
+    response = await client.post(
+        f"{API}/accounts", json=body(email), headers={"Accept-Language": header}
+    )
+    assert response.json()["language"] == lang
+    [mail] = mails(app.state.sessions, email)
+    assert mail["subject"] == subject
+    assert mail["lang"] == lang
+    assert greeting in mail["text"]
+    assert "Please confirm" not in mail["text"]
+    assert link_in(mail["text"], "/verify")

@@ -267,3 +267,41 @@ async def test_an_admin_uses_the_workspace_too(client: httpx.AsyncClient, app: F
     page = await client.get("/c/lacigf-2017/committee")
     assert page.status_code == 200
     assert "The agenda is finalized" in page.text
+
+
+async def test_the_session_editor_takes_translations_and_the_agenda_shows_them(
+    client: httpx.AsyncClient, app: FastAPI
+) -> None:
+    boss, slug, _ = await closed_with_ballots(
+        client, app, starts_on="2030-08-01", ends_on="2030-08-03", timezone="America/Panama"
+    )
+    await sign_in(client, boss.email, PASSWORD)
+    link, token = await edit_first_session(client, slug)
+    editor = await client.get(link)
+    assert elements(editor.text, "input", name="translations-fr-title")
+    assert not elements(editor.text, "input", name="translations-en-title")
+    form = session_form(
+        **{
+            "translations-pt-title": "Internet aberta",
+            "translations-pt-questions": "Quem decide?\n\nComo medir?",
+            "translations-fr-title": "",
+        }
+    )
+    saved = await client.post(link, data=form | {"csrf_token": token})
+    assert saved.status_code == 303, saved.text
+    agenda = await client.get(
+        f"{API}/consultations/{slug}/agenda", headers={**boss.headers, "Accept-Language": "pt"}
+    )
+    first = agenda.json()["sessions"][0]
+    assert first["translations"] == {
+        "pt": {"title": "Internet aberta", "questions": ["Quem decide?", "Como medir?"]}
+    }
+    assert first["title"] == "Internet aberta"
+    page = await client.get(f"/c/{slug}/agenda", headers={"Accept-Language": "pt"})
+    assert "Internet aberta" in text_of(page.text, "h2")
+    assert "Quem decide?" in page.text
+    refused = await client.post(
+        link, data=form | {"translations-es-title": "x" * 301, "csrf_token": token}
+    )
+    assert refused.status_code == 422
+    assert elements(refused.text, "ul", id="translations-es-title-error")

@@ -3,6 +3,7 @@ API's own services and schemas, with a cookie instead of a bearer header."""
 
 from datetime import timedelta
 
+from argon2 import PasswordHasher
 from fastapi import Request, Response
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
@@ -11,7 +12,7 @@ from app.auth import service as accounts
 from app.auth import throttling
 from app.auth.dependencies import ClientAddress, Hasher, MailerDep
 from app.auth.models import Account
-from app.auth.schemas import AccountCreate
+from app.auth.schemas import AccountCreate, AccountUpdate
 from app.auth.throttling import TOO_MANY_REQUESTS, account_requests, sign_in_limits
 from app.committee import service as committee
 from app.config import Settings
@@ -35,6 +36,26 @@ from app.web.visitors import (
 router = page_router()
 REGISTER_FIELDS = ("email", "display_name", "stakeholder_group", "country", "organization")
 ONE_YEAR = 365 * 24 * 3600
+
+
+def switch_language(viewer: Viewer, session: Session, hasher: PasswordHasher, lang: str) -> bool:
+    """The person's choice of language, remembered in the `lang` cookie and, when signed in,
+    as the account's language (the mails' language); from here on the page speaks it. An
+    unknown code changes nothing."""
+    if lang not in LANGUAGES:
+        return False
+    viewer.cookies[LANG_COOKIE] = (lang, ONE_YEAR)
+    viewer.lang = lang
+    account = viewer.account
+    if account is not None and account.language != lang:
+        accounts.update(
+            session,
+            account=account,
+            data=AccountUpdate(language=lang),
+            hasher=hasher,
+            current_token=None,
+        )
+    return True
 
 
 def _start_session(
@@ -224,8 +245,8 @@ def logout(
 
 
 @router.post("/lang")
-def choose_language(viewer: CurrentViewer, form: CheckedForm) -> Response:
-    lang = text(form, "lang")
-    if lang in LANGUAGES:
-        viewer.cookies[LANG_COOKIE] = (lang, ONE_YEAR)
+def choose_language(
+    viewer: CurrentViewer, form: CheckedForm, session: SessionDep, hasher: Hasher
+) -> Response:
+    switch_language(viewer, session, hasher, text(form, "lang"))
     return redirect(viewer, local_path(text(form, "next")))

@@ -31,6 +31,9 @@ def agenda_page(slug: str, viewer: CurrentViewer, session: SessionDep) -> Respon
         "agenda.html",
         consultation=consultation,
         tabs=tabs(access),
-        sessions=[agenda.to_public(row) for row in agenda.sessions(session, consultation)],
+        sessions=[
+            agenda.to_public(row, consultation.language, viewer.lang)
+            for row in agenda.sessions(session, consultation)
+        ],
         published=agenda.is_public(consultation),
     )

@@ -1,10 +1,13 @@
 """The consultation page: its description and, while it is open, the participant's ballot in
 their own order of topics, saved in one form post that replaces the whole ballot."""
 
+from typing import Any
+
 from fastapi import Response
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
+from app.auth.dependencies import Hasher
 from app.ballots import service as ballots
 from app.ballots.schemas import BallotPublic, RatingIn
 from app.consultations import lifecycle
@@ -13,20 +16,24 @@ from app.consultations.dependencies import Access
 from app.consultations.models import Consultation, Topic
 from app.deps import SecretDep, SessionDep
 from app.errors import Invalid
+from app.translations import text_in
 from app.web.forms import FieldErrors, Message
-from app.web.i18n import N_
+from app.web.i18n import N_, scale_labels
+from app.web.pages.accounts import switch_language
 from app.web.pages.common import consultation_for, form_address, page_router, tabs
 from app.web.rendering import redirect, render
-from app.web.visitors import CheckedForm, CurrentViewer, Viewer
+from app.web.visitors import CheckedForm, CurrentViewer, Viewer, text
 
 router = page_router()
 PREFIX = "topic-"
 
 
-def scale(consultation: Consultation) -> list[tuple[int, str]]:
-    """Each level with its label (the level itself when the scale has no labels)."""
+def scale(consultation: Consultation, lang: str) -> list[tuple[int, str]]:
+    """Each level with its label as shown in `lang` (the level itself when the scale has no
+    labels)."""
     levels = range(consultation.scale_min, consultation.scale_max + 1)
-    names = consultation.scale_labels or [str(level) for level in levels]
+    own = text_in(consultation.scale_labels, "scale_labels", consultation.translations, lang)
+    names = scale_labels(own, lang) or [str(level) for level in levels]
     return list(zip(levels, names, strict=True))
 
 
@@ -39,9 +46,14 @@ def _page(
     chosen: dict[int, str] | None = None,
     errors: FieldErrors | None = None,
     saved: bool = False,
+    switched: bool = False,
     status: int = 200,
 ) -> Response:
     consultation = access.consultation
+    accepting = lifecycle.accepts_ballots(consultation.state)
+    extra: dict[str, Any] = {}
+    if accepting and viewer.account is not None:  # the language switch carries the ballot
+        extra["switch_form"] = ("ballot-form", f"/c/{consultation.slug}/ballot")
     topics = consultations.list_topics(session, consultation)
     ballot: BallotPublic | None = None
     if viewer.account is not None:
@@ -57,16 +69,18 @@ def _page(
         consultation=consultation,
         counts=consultations.counts(session, [consultation.id])[consultation.id],
         topics=topics,
-        titles={t.id: t.title for t in topics},
+        titles={t.id: text_in(t.title, "title", t.translations, viewer.lang) for t in topics},
         ballot=ballot,
         chosen=stored if chosen is None else chosen,
-        levels=scale(consultation),
-        label_of=dict(scale(consultation)),
+        levels=scale(consultation, viewer.lang),
+        label_of=dict(scale(consultation, viewer.lang)),
         errors=errors or FieldErrors(),
         saved=saved,
-        accepting=lifecycle.accepts_ballots(consultation.state),
+        switched=switched,
+        accepting=accepting,
         tabs=tabs(access),
         rated=len(stored),
+        **extra,
     )
 
 
@@ -104,11 +118,17 @@ def save_ballot(
     form: CheckedForm,
     session: SessionDep,
     secret: SecretDep,
+    hasher: Hasher,
 ) -> Response:
     access = consultation_for(session, slug, viewer)
     account = access.actor  # anonymous: Unauthorized, i.e. the sign-in page
     topics = consultations.list_topics(session, access.consultation)
     ratings, chosen, errors = _ratings(form, topics)
+    if form.get("lang") is not None:
+        # The header's language switch, posting this form: the page again in the chosen
+        # language with the choices as they were, nothing saved.
+        switch_language(viewer, session, hasher, text(form, "lang"))
+        return _page(viewer, session, access, secret, chosen=chosen, switched=True)
     if not errors:
         try:
             ballots.replace(

@@ -21,7 +21,7 @@ from app.deps import SessionDep
 from app.errors import Conflict, Forbidden, Invalid, Unauthorized
 from app.results import service as results
 from app.web.forms import FieldErrors, Message
-from app.web.i18n import N_
+from app.web.i18n import LANGUAGES, N_
 from app.web.pages.common import administered_for, managed_for, page_router, tabs
 from app.web.rendering import redirect, render
 from app.web.visitors import CheckedForm, CurrentViewer, Viewer, text
@@ -40,7 +40,11 @@ BACKGROUND = (
     "secretariat",
     "description",
     "closes_at",
+    "language",
 )
+# The consultation's texts a translation is entered for on the settings page (the scale's
+# labels are translated through the API).
+TRANSLATED = ("title", "description")
 RULES = (
     "scale_min",
     "scale_max",
@@ -69,11 +73,21 @@ def _values(consultation: Consultation) -> dict[str, Any]:
     values["closes_at"] = _local(consultation.closes_at, consultation.timezone)
     values["starts_on"] = str(consultation.starts_on or "")
     values["ends_on"] = str(consultation.ends_on or "")
+    stored = consultation.translations or {}
+    for lang in LANGUAGES:
+        if lang != consultation.language:
+            for field in TRANSLATED:
+                values[f"translations-{lang}-{field}"] = stored.get(lang, {}).get(field) or ""
     return values
 
 
 def _submitted(form: FormData, names: tuple[str, ...]) -> dict[str, Any]:
     values: dict[str, Any] = {name: text(form, name) for name in names}
+    for lang in LANGUAGES:
+        for field in TRANSLATED:
+            name = f"translations-{lang}-{field}"
+            if name in form:
+                values[name] = text(form, name)
     values["scale_labels"] = str(form.get("scale_labels") or "").strip()
     values["live_results"] = "live_results" in form
     return values
@@ -81,8 +95,23 @@ def _submitted(form: FormData, names: tuple[str, ...]) -> dict[str, Any]:
 
 def _payload(values: dict[str, Any], errors: FieldErrors) -> dict[str, Any]:
     """The form in the API's shape: an empty field is "not given" (the default, or none)."""
-    payload = {k: v for k, v in values.items() if v != "" and k != "live_results"}
+    payload = {
+        k: v
+        for k, v in values.items()
+        if v != "" and k != "live_results" and not k.startswith("translations-")
+    }
     payload["live_results"] = bool(values.get("live_results"))
+    translations: dict[str, dict[str, str] | None] = {}
+    for lang in LANGUAGES:
+        texts = {
+            field: values[f"translations-{lang}-{field}"]
+            for field in TRANSLATED
+            if values.get(f"translations-{lang}-{field}")
+        }
+        if f"translations-{lang}-title" in values:
+            translations[lang] = texts or None
+    if translations:
+        payload["translations"] = translations
     if values.get("scale_labels"):
         lines = [line.strip() for line in values["scale_labels"].splitlines()]
         payload["scale_labels"] = [line for line in lines if line]
@@ -188,6 +217,10 @@ def save_settings(
         values |= {name: current[name] for name in RULES}
     errors = FieldErrors()
     payload = _payload(values, errors)
+    for lang, texts in (payload.get("translations") or {}).items():
+        labels = (consultation.translations or {}).get(lang, {}).get("scale_labels")
+        if labels:  # translated through the API; the form leaves them as they are
+            payload["translations"][lang] = (texts or {}) | {"scale_labels": labels}
     # The whole set, validated as a new consultation would be: field and rule errors at once.
     try:
         ConsultationCreate.model_validate(payload | {"slug": consultation.slug})
@@ -195,7 +228,12 @@ def save_settings(
         errors.merge(FieldErrors.from_validation(exc))
     if not errors:
         names = [n for n in BACKGROUND + RULES if editable or n not in RULE_FIELDS]
-        changes = {n: payload.get(n) for n in names if not (n == "timezone" and n not in payload)}
+        names += ["translations"] if "translations" in payload else []
+        changes = {
+            n: payload.get(n)
+            for n in names
+            if not (n in ("timezone", "language") and n not in payload)
+        }
         try:
             data = ConsultationUpdate.model_validate(changes)
             consultations.update(session, consultation=consultation, data=data, actor=access.actor)

@@ -3,8 +3,10 @@ away, the method chosen in a compact form with its explanation on demand."""
 
 from fastapi import Response
 
+from app.consultations import service as consultations
 from app.deps import SessionDep, SettingsDep
 from app.results import service as results
+from app.translations import text_in
 from app.web.agreement import agreement_view
 from app.web.charts import bar_chart
 from app.web.i18n import N_
@@ -43,16 +45,21 @@ def results_page(
         method=name,
         max_age=settings.live_results_max_age_seconds,
     )
+    titles = {
+        t.id: text_in(t.title, "title", t.translations, viewer.lang)
+        for t in consultations.list_topics(session, consultation)
+    }
     return render(
         viewer,
         "results.html",
+        titles=titles,
         consultation=consultation,
         tabs=tabs(access),
         ranking=ranking,
-        chart=bar_chart(name, consultation, ranking.entries),
+        chart=bar_chart(name, consultation, ranking.entries, viewer.lang, titles),
         methods=results.methods(),
         method=name,
-        levels=scale(consultation),
+        levels=scale(consultation, viewer.lang),
         ballots_published=results.ballots_published(consultation),
         agreement=agreement_view(
             session, consultation, method=name, max_age=settings.live_results_max_age_seconds

@@ -17,7 +17,7 @@ from app.deps import PathId, SessionDep
 from app.errors import Invalid
 from app.vocabulary import ConsultationState, PersonRole, SessionFormat, StakeholderGroup
 from app.web.forms import FieldErrors, Message
-from app.web.i18n import N_
+from app.web.i18n import LANGUAGES, N_
 from app.web.pages.committee import workspace
 from app.web.pages.common import form_address, managed_for, moved, page_router, tabs
 from app.web.rendering import redirect, render
@@ -32,6 +32,37 @@ MAX_ROWS = 100
 def _local(value: datetime | None, zone: str) -> str:
     """The value of a datetime-local input, in the event's time zone."""
     return "" if value is None else value.astimezone(ZoneInfo(zone)).strftime("%Y-%m-%dT%H:%M")
+
+
+def _others(access: Access) -> list[str]:
+    """The languages the session's texts may be translated into: all but the original."""
+    return [lang for lang in LANGUAGES if lang != access.consultation.language]
+
+
+def _translation_values(public: SessionPublic, others: list[str]) -> dict[str, str]:
+    values = {}
+    for lang in others:
+        texts = public.translations.get(lang, {})
+        values[f"translations-{lang}-title"] = texts.get("title") or ""
+        values[f"translations-{lang}-description"] = texts.get("description") or ""
+        values[f"translations-{lang}-questions"] = "\n".join(texts.get("questions") or [])
+    return values
+
+
+def _translations_of(values: dict[str, Any]) -> dict[str, dict[str, Any] | None]:
+    """The form's translations: a language left empty has none (it is removed)."""
+    given: dict[str, dict[str, Any] | None] = {}
+    for lang in LANGUAGES:
+        if f"translations-{lang}-title" not in values:
+            continue
+        questions = values.get(f"translations-{lang}-questions", "").splitlines()
+        texts = {
+            "title": values[f"translations-{lang}-title"] or None,
+            "description": values.get(f"translations-{lang}-description") or None,
+            "questions": [q.strip() for q in questions if q.strip()] or None,
+        }
+        given[lang] = texts if any(texts.values()) else None
+    return given
 
 
 def _values(public: SessionPublic, zone: str) -> dict[str, Any]:
@@ -69,6 +100,7 @@ def _editor(
         tabs=tabs(access),
         item=public,
         values=values,
+        others=_others(access),
         people=people,
         errors=errors or FieldErrors(),
         saved=saved,
@@ -86,6 +118,7 @@ def session_page(
     access = managed_for(session, slug, viewer)
     public = agenda.to_public(agenda.get_session(session, access.consultation, session_id))
     values = _values(public, access.consultation.timezone)
+    values |= _translation_values(public, _others(access))
     return _editor(viewer, access, public, values, saved=bool(saved))
 
 
@@ -100,6 +133,10 @@ def _submitted(form: FormData) -> dict[str, Any]:
         for f in ("title", "format", "starts_at", "ends_at", "room", "description", "questions")
     }
     values["people"] = [row for row in rows if row["name"]]
+    for lang in LANGUAGES:
+        for field in ("title", "description", "questions"):
+            if f"translations-{lang}-{field}" in form:
+                values[f"translations-{lang}-{field}"] = text(form, f"translations-{lang}-{field}")
     return values
 
 
@@ -114,6 +151,9 @@ def _payload(values: dict[str, Any], zone: str, errors: FieldErrors) -> dict[str
         "questions": [q.strip() for q in values["questions"].splitlines() if q.strip()],
         "people": [{k: v or None for k, v in row.items()} for row in values["people"]],
     }
+    translations = _translations_of(values)
+    if translations:
+        payload["translations"] = translations
     for name in ("starts_at", "ends_at"):
         payload[name] = None
         if values[name]:

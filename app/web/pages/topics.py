@@ -8,18 +8,55 @@ from sqlalchemy.orm import Session
 from app.consultations import lifecycle
 from app.consultations import service as consultations
 from app.consultations.dependencies import Access
-from app.consultations.models import Topic
+from app.consultations.models import Consultation, Topic
 from app.consultations.schemas import TopicCreate, TopicUpdate
 from app.deps import SessionDep
 from app.errors import Duplicate
 from app.web.forms import FieldErrors, Message
-from app.web.i18n import N_
+from app.web.i18n import LANGUAGES, N_
 from app.web.pages.common import form_address, managed_for, moved, page_router, tabs
 from app.web.rendering import redirect, render
 from app.web.visitors import CheckedForm, CurrentViewer, Viewer, text
 
 router = page_router()
 TAKEN = N_("Another topic already has this title.")
+
+
+def other_languages(consultation: Consultation) -> list[str]:
+    """The languages a consultation's texts may be translated into: all but the original."""
+    return [lang for lang in LANGUAGES if lang != consultation.language]
+
+
+def missing_translations(consultation: Consultation, topics: list[Topic]) -> dict[int, list[str]]:
+    """For each topic, the languages its title has no translation in."""
+    return {
+        t.id: [
+            lang
+            for lang in other_languages(consultation)
+            if not (t.translations or {}).get(lang, {}).get("title")
+        ]
+        for t in topics
+    }
+
+
+def _translation_values(consultation: Consultation, topic: Topic) -> dict[str, str]:
+    stored = topic.translations or {}
+    values = {}
+    for lang in other_languages(consultation):
+        for field in ("title", "description"):
+            values[f"translations-{lang}-{field}"] = stored.get(lang, {}).get(field) or ""
+    return values
+
+
+def _translations_of(values: dict[str, str], consultation: Consultation) -> dict[str, object]:
+    """The form's translations: a language left empty has none (it is removed)."""
+    given: dict[str, object] = {}
+    for lang in other_languages(consultation):
+        title = values.get(f"translations-{lang}-title", "")
+        description = values.get(f"translations-{lang}-description", "")
+        texts = {"title": title or None, "description": description or None}
+        given[lang] = texts if title or description else None
+    return given
 
 
 def _list(
@@ -41,6 +78,10 @@ def _list(
         tabs=tabs(access),
         topics=topics,
         origins=consultations.topic_origins(session, topics),
+        missing={
+            topic_id: ", ".join(LANGUAGES[lang] for lang in langs)
+            for topic_id, langs in missing_translations(consultation, topics).items()
+        },
         editable=lifecycle.topics_editable(consultation.state),
         values=values or {"title": "", "description": ""},
         errors=errors or FieldErrors(),
@@ -92,6 +133,7 @@ def _editor(
         tabs=tabs(access),
         topic=topic,
         values=values,
+        others=other_languages(access.consultation),
         errors=errors or FieldErrors(),
         editable=lifecycle.topics_editable(access.consultation.state),
     )
@@ -102,6 +144,7 @@ def topic_page(slug: str, topic_id: int, viewer: CurrentViewer, session: Session
     access = managed_for(session, slug, viewer)
     topic = consultations.get_topic(session, access.consultation, topic_id)
     values = {"title": topic.title, "description": topic.description or ""}
+    values |= _translation_values(access.consultation, topic)
     return _editor(viewer, access, topic, values)
 
 
@@ -112,9 +155,14 @@ def save_topic(
     access = managed_for(session, slug, viewer)
     topic = consultations.get_topic(session, access.consultation, topic_id)
     values = {"title": text(form, "title"), "description": text(form, "description")}
+    for name in _translation_values(access.consultation, topic):
+        values[name] = text(form, name)
     errors = FieldErrors()
     try:
-        data = TopicUpdate.model_validate(_fields(**values))
+        data = TopicUpdate.model_validate(
+            _fields(values["title"], values["description"])
+            | {"translations": _translations_of(values, access.consultation)}
+        )
         consultations.update_topic(
             session, consultation=access.consultation, topic=topic, data=data, actor=access.actor
         )
