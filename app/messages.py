@@ -100,6 +100,31 @@ MESSAGES: tuple[str, ...] = (
     N_("'%(title)s' is outside the event's dates (%(first)s to %(last)s)."),
     N_("%(name)s is in two sessions at the same time: '%(first)s' and '%(second)s'."),
     N_("'%(first)s' and '%(second)s' are on the same topic at the same time."),
+    # The call for topics (proposals)
+    N_("No proposal %(id)s in this consultation."),
+    N_("Sign in to see your own proposals."),
+    N_("Topics are proposed only during the call for topics; the consultation is %(state)s."),
+    N_("You have made the %(count)s proposals one participant may make here."),
+    N_("Only its proposer can edit a proposal."),
+    N_("The proposal was %(status)s; it can no longer change."),
+    N_("The proposal was %(status)s; it takes no more support."),
+    N_("Your own proposal counts you already; support someone else's."),
+    N_("You support this proposal already."),
+    N_("You do not support this proposal."),
+    N_("The proposal was %(status)s; its support is on record."),
+    N_("Proposals are decided before the rating opens; the consultation is %(state)s."),
+    N_("Proposal %(id)s was %(status)s already."),
+    N_("A proposal cannot be merged into itself."),
+    N_("Proposal %(id)s is merged into this one: that would be a cycle."),
+    N_("Proposal %(id)s was %(status)s: merge into one that is submitted or accepted."),
+    N_("Tick at least one proposal."),
+    N_("Give the reason for the rejection."),
+    N_("Choose accept or reject."),
+    N_("Choose the proposal or topic to merge into."),
+    # Webhooks
+    N_("Only an administrator can manage webhooks."),
+    N_("No webhook %(id)s."),
+    N_("At most %(count)s webhooks can be registered; remove one first."),
 )
 
 # The default rating scales: a consultation whose labels are exactly one of these shows them
