@@ -37,6 +37,18 @@ def main(consulta: str) -> None:
             slugs = [c["slug"] for c in httpx.get(f"{base}/api/v1/consultations").json()["items"]]
             assert slugs == ["lacigf-2017"], slugs
             assert httpx.get(f"{base}/").status_code == 200
+            home = httpx.get(f"{base}/", headers={"Accept-Language": "pt-BR"})
+            assert '<html lang="pt"' in home.text, "the Portuguese catalogue is not installed"
+            # Registering composes a mail from the package's mail templates.
+            account = {
+                "email": "wheel@example.org",
+                "password": "a long enough password",
+                "display_name": "Wheel",
+                "stakeholder_group": "civil_society",
+                "country": "PA",
+            }
+            registered = httpx.post(f"{base}/api/v1/accounts", json=account)
+            assert registered.status_code == 201, registered.text
             print(f"the installed wheel serves, migrated and seeded, from {workdir}")
         finally:
             server.terminate()
