@@ -256,7 +256,7 @@ def test_the_secretariat_runs_a_consultation_from_the_pages(
         page.get_by_label("Starts at").fill(f"2030-08-02T{9 + 2 * n:02d}:00")
         page.get_by_label("Ends at").fill(f"2030-08-02T{10 + 2 * n:02d}:30")
         page.get_by_label("Room", exact=True).fill("Sala Maldonado")
-        page.get_by_label("Key questions").fill("Who decides?\nHow do we measure it?")
+        page.get_by_label("Key questions", exact=True).fill("Who decides?\nHow do we measure it?")
         for i, (role, name, country) in enumerate(people):
             row = page.locator(f"#person-{i}")
             row.get_by_label("Role").select_option(role)
