@@ -35,6 +35,26 @@ def pytest_configure(config: pytest.Config) -> None:
         os.environ.setdefault("CONSULTA_FUZZ_SEED", str(secrets.randbelow(2**32)))
 
 
+# The longest modules, first: pytest-xdist hands out modules (--dist loadscope) in collection
+# order, and a long module collected last ran alone at the end while the other workers idled.
+LONGEST_FIRST = (
+    "tests/web/test_browser.py",
+    "tests/web/test_every_language.py",
+    "tests/web/test_browser_proposals.py",
+    "tests/outbox/test_sender_process.py",
+    "tests/test_durability.py",
+    "tests/webhooks/test_webhook_restarts.py",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    def rank(item: pytest.Item) -> int:
+        path = item.nodeid.split("::", 1)[0]
+        return LONGEST_FIRST.index(path) if path in LONGEST_FIRST else len(LONGEST_FIRST)
+
+    items.sort(key=rank)  # stable: the order within each module is kept
+
+
 def pytest_report_header(config: pytest.Config) -> str:
     seed = os.environ["CONSULTA_FUZZ_SEED"]
     return f"contract fuzzing seed: {seed} (CONSULTA_FUZZ_SEED={seed} repeats this run)"
