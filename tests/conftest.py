@@ -19,7 +19,7 @@ from hypothesis import settings as hypothesis_settings
 
 from app.config import Settings
 from app.main import create_app
-from tests.databases import Databases, Reader, settings_for
+from tests.databases import BACKEND, Databases, Reader, settings_for
 
 # CI runs `pytest --hypothesis-profile=ci`: the property tests draw the same examples on every
 # run (derandomized, no example database), so a failure in CI can be reproduced by running the
@@ -47,7 +47,26 @@ LONGEST_FIRST = (
 )
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+def reaches_postgres(item: pytest.Item) -> bool:
+    """Whether a test's outcome can depend on the database server: it is given a test database
+    (the `databases` fixture, directly or through `app`, `client`, `db`...) or is marked
+    `postgres`, and it is not marked `sqlite_pass_only`."""
+    if item.get_closest_marker("sqlite_pass_only"):
+        return False
+    return "databases" in getattr(item, "fixturenames", ()) or bool(
+        item.get_closest_marker("postgres")
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    # The PostgreSQL pass (CI's second) runs only the tests that reach the database server: a
+    # pure function, or a command run on its own SQLite file, gives the same answer twice.
+    if BACKEND == "postgresql":
+        skipped = [item for item in items if not reaches_postgres(item)]
+        if skipped:
+            config.hook.pytest_deselected(items=skipped)
+            items[:] = [item for item in items if reaches_postgres(item)]
+
     def rank(item: pytest.Item) -> int:
         path = item.nodeid.split("::", 1)[0]
         return LONGEST_FIRST.index(path) if path in LONGEST_FIRST else len(LONGEST_FIRST)
@@ -55,9 +74,15 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     items.sort(key=rank)  # stable: the order within each module is kept
 
 
-def pytest_report_header(config: pytest.Config) -> str:
+def pytest_report_header(config: pytest.Config) -> list[str]:
     seed = os.environ["CONSULTA_FUZZ_SEED"]
-    return f"contract fuzzing seed: {seed} (CONSULTA_FUZZ_SEED={seed} repeats this run)"
+    lines = [f"contract fuzzing seed: {seed} (CONSULTA_FUZZ_SEED={seed} repeats this run)"]
+    if BACKEND == "postgresql":
+        lines.append(
+            "on PostgreSQL: only the tests that reach the database server run (tests/conftest.py"
+            " reaches_postgres); the rest ran in the SQLite pass"
+        )
+    return lines
 
 
 @pytest.fixture(scope="session", autouse=True)

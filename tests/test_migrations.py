@@ -16,7 +16,7 @@ from app.search import is_search_object
 from tests.databases import NO_PG_REASON, PG_URL, pg_admin_url, pg_execute, settings_for
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def empty_database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'migrations.db'}"

@@ -27,6 +27,9 @@ ARGS = [
 needs_chromium = pytest.mark.skipif(
     not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium (CI installs it)"
 )
+# Chromium sees the same HTML whichever database the server runs on, and every page handler
+# also runs on PostgreSQL in the ASGI page tests: the browser modules run in the SQLite pass.
+BROWSER_MODULE = [needs_chromium, pytest.mark.sqlite_pass_only]
 
 
 class Api:

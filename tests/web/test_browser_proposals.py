@@ -7,12 +7,10 @@ is the committee's too, see tests/web/test_proposal_pages.py.)"""
 import re
 from typing import Any
 
-import pytest
-
+from tests.web.browsing import BROWSER_MODULE
 from tests.web.test_browser import (  # the module's server, browser and API client
     ADMIN,
     AXE_SOURCE,
-    CHROMIUM,
     LOGIN,
     WIDTHS,
     Api,
@@ -25,9 +23,7 @@ from tests.web.test_browser import (  # the module's server, browser and API cli
     sign_in,
 )
 
-pytestmark = pytest.mark.skipif(
-    not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium (CI installs it)"
-)
+pytestmark = BROWSER_MODULE
 
 
 def audited(page: Any, name: str, problems: list[str]) -> None:

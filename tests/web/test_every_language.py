@@ -18,7 +18,9 @@ from tests.snapshots import snapshot
 from tests.web.html import elements, sign_in, submit
 from tests.web.world import closed_with_ballots, open_consultation, register_api
 
-pytestmark = pytest.mark.anyio
+# Compares every page's words across languages: the same templates and catalogues whichever
+# database the app runs on (every page handler also runs on PostgreSQL in the page tests).
+pytestmark = [pytest.mark.anyio, pytest.mark.sqlite_pass_only]
 SHOWN_ATTRIBUTES = ("aria-label", "title", "placeholder", "alt", "value")
 # Words that are the same in every language: names, codes and loanwords the catalogues keep.
 NEUTRAL = set(LANGUAGES.values()) | {"Consulta", "API", "#", "UTC"}
