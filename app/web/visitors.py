@@ -20,7 +20,7 @@ from starlette.responses import Response
 from app.auth import service as accounts
 from app.auth.models import Account
 from app.deps import SecretDep, SessionDep, SettingsDep
-from app.errors import Forbidden
+from app.errors import Forbidden, Unauthorized
 from app.web.i18n import request_language
 
 SESSION_COOKIE = "consulta_session"
@@ -51,6 +51,20 @@ class Viewer:
     @property
     def signed_in(self) -> bool:
         return self.account is not None
+
+    def holder(self) -> Account:
+        """The signed-in account, for a page that is someone's own (401 otherwise: the error
+        page offers to sign in)."""
+        if self.account is None:
+            raise Unauthorized()
+        return self.account
+
+    def admin(self, detail: str = "Only an administrator can do this.") -> Account:
+        """The signed-in administrator, for an administrator's page."""
+        account = self.holder()
+        if not account.is_admin:
+            raise Forbidden(detail)
+        return account
 
     def apply_cookies(self, response: Response) -> Response:
         for name, value in self.cookies.items():

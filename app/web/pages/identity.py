@@ -10,7 +10,7 @@ from app.auth import throttling
 from app.auth.dependencies import ClientAddress, Hasher, MailerDep
 from app.auth.schemas import PasswordResetConfirm, PasswordResetRequest
 from app.deps import SessionDep, SettingsDep
-from app.errors import Conflict, Invalid, TooManyRequests, Unauthorized
+from app.errors import Conflict, Invalid, TooManyRequests
 from app.web.forms import FieldErrors, Message
 from app.web.i18n import N_
 from app.web.pages.common import page_router
@@ -69,13 +69,12 @@ def resend(
     mailer: MailerDep,
     client: ClientAddress,
 ) -> Response:
-    if viewer.account is None:
-        raise Unauthorized()
+    account = viewer.holder()
     try:
         throttling.check_and_count(
             session, f"resend:{client}", throttling.account_requests(settings), TOO_MANY
         )
-        accounts.send_verification(session, account=viewer.account, mailer=mailer)
+        accounts.send_verification(session, account=account, mailer=mailer)
     except TooManyRequests as exc:
         errors = FieldErrors({"form": [Message(TOO_MANY)]})
         return _verify_page(viewer, state="sent", errors=errors, status=429, headers=exc.headers)

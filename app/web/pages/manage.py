@@ -18,7 +18,7 @@ from app.consultations.dependencies import Access
 from app.consultations.models import Consultation
 from app.consultations.schemas import RULE_FIELDS, ConsultationCreate, ConsultationUpdate
 from app.deps import SessionDep
-from app.errors import Conflict, Forbidden, Invalid, Unauthorized
+from app.errors import Conflict, Invalid
 from app.results import service as results
 from app.web.forms import FieldErrors, Message
 from app.web.i18n import LANGUAGES, N_
@@ -57,6 +57,7 @@ RULES = (
     "live_results",
 )
 ZONES = sorted(available_timezones())
+CREATORS_ONLY = "Only an administrator can create a consultation."
 
 
 def _local(value: datetime | None, zone: str) -> str:
@@ -156,16 +157,9 @@ def _form(
     )
 
 
-def _require_admin(viewer: Viewer) -> None:
-    if viewer.account is None:
-        raise Unauthorized()
-    if not viewer.account.is_admin:
-        raise Forbidden("Only an administrator can create a consultation.")
-
-
 @router.get("/consultations/new")
 def new_consultation_page(viewer: CurrentViewer, session: SessionDep) -> Response:
-    _require_admin(viewer)
+    viewer.admin(CREATORS_ONLY)
     defaults = {
         name: "" if field.is_required() else field.get_default()
         for name, field in ConsultationCreate.model_fields.items()
@@ -176,7 +170,7 @@ def new_consultation_page(viewer: CurrentViewer, session: SessionDep) -> Respons
 
 @router.post("/consultations/new")
 def create_consultation(viewer: CurrentViewer, form: CheckedForm, session: SessionDep) -> Response:
-    _require_admin(viewer)
+    viewer.admin(CREATORS_ONLY)
     assert viewer.account is not None
     values = _submitted(form, ("slug", "copy_topics_from", *BACKGROUND, *RULES))
     errors = FieldErrors()

@@ -6,12 +6,10 @@ from fastapi import Response
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
-from app.auth.models import Account
 from app.auth.personal import service as tokens
 from app.auth.personal.schemas import PersonalTokenCreate, PersonalTokenCreated
 from app.auth.scopes import DESCRIPTIONS, Scope
 from app.deps import PathId, SessionDep
-from app.errors import Unauthorized
 from app.web.forms import FieldErrors
 from app.web.i18n import N_
 from app.web.pages.common import page_router
@@ -30,12 +28,6 @@ SCOPE_HINTS = {
 assert set(SCOPE_HINTS) == set(DESCRIPTIONS)
 
 
-def _holder(viewer: Viewer) -> Account:
-    if viewer.account is None:
-        raise Unauthorized()
-    return viewer.account
-
-
 def _page(
     viewer: Viewer,
     session: Session,
@@ -45,7 +37,7 @@ def _page(
     created: PersonalTokenCreated | None = None,
     status: int = 200,
 ) -> Response:
-    rows, _ = tokens.listed(session, account=_holder(viewer), limit=500, offset=0)
+    rows, _ = tokens.listed(session, account=viewer.holder(), limit=500, offset=0)
     return render(
         viewer,
         "tokens.html",
@@ -65,7 +57,7 @@ def tokens_page(viewer: CurrentViewer, session: SessionDep) -> Response:
 
 @router.post(PAGE)
 def make_token(viewer: CurrentViewer, form: CheckedForm, session: SessionDep) -> Response:
-    holder = _holder(viewer)
+    holder = viewer.holder()
     values: dict[str, object] = {
         "name": text(form, "name"),
         "scopes": [s for s in form.getlist("scopes") if isinstance(s, str)],
@@ -84,5 +76,5 @@ def make_token(viewer: CurrentViewer, form: CheckedForm, session: SessionDep) ->
 def revoke_token(
     id: PathId, viewer: CurrentViewer, _: CheckedForm, session: SessionDep
 ) -> Response:
-    tokens.revoke(session, account=_holder(viewer), token_id=id)
+    tokens.revoke(session, account=viewer.holder(), token_id=id)
     return redirect(viewer, PAGE)

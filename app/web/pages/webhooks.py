@@ -6,9 +6,8 @@ from fastapi import Response
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
-from app.auth.models import Account
 from app.deps import PathId, SessionDep
-from app.errors import Forbidden, NotFound, Unauthorized
+from app.errors import NotFound
 from app.web.forms import FieldErrors
 from app.web.i18n import N_
 from app.web.pages.common import form_address, page_router
@@ -38,12 +37,7 @@ STATUSES = {
 }
 
 
-def _admin(viewer: Viewer) -> Account:
-    if viewer.account is None:
-        raise Unauthorized()
-    if not viewer.account.is_admin:
-        raise Forbidden("Only an administrator can manage webhooks.")
-    return viewer.account
+ADMINS_ONLY = "Only an administrator can manage webhooks."
 
 
 def _page(
@@ -69,13 +63,13 @@ def _page(
 
 @router.get(PAGE)
 def webhooks_page(viewer: CurrentViewer, session: SessionDep) -> Response:
-    _admin(viewer)
+    viewer.admin(ADMINS_ONLY)
     return _page(viewer, session)
 
 
 @router.post(PAGE)
 def register_webhook(viewer: CurrentViewer, form: CheckedForm, session: SessionDep) -> Response:
-    actor = _admin(viewer)
+    actor = viewer.admin(ADMINS_ONLY)
     values: dict[str, object] = {
         "url": text(form, "url"),
         "events": [e for e in form.getlist("events") if isinstance(e, str)],
@@ -92,7 +86,7 @@ def register_webhook(viewer: CurrentViewer, form: CheckedForm, session: SessionD
 
 @router.get(PAGE + "/{id}")
 def deliveries_page(id: PathId, viewer: CurrentViewer, session: SessionDep) -> Response:
-    _admin(viewer)
+    viewer.admin(ADMINS_ONLY)
     found = [w for w in webhooks.listed(session) if w.id == id]
     if not found:
         raise NotFound(f"No webhook {id}.")
@@ -111,7 +105,7 @@ def deliveries_page(id: PathId, viewer: CurrentViewer, session: SessionDep) -> R
 def send_test_event(
     id: PathId, viewer: CurrentViewer, _: CheckedForm, session: SessionDep
 ) -> Response:
-    webhooks.send_test(session, webhook_id=id, actor=_admin(viewer))
+    webhooks.send_test(session, webhook_id=id, actor=viewer.admin(ADMINS_ONLY))
     return redirect(viewer, f"{PAGE}/{id}")
 
 
@@ -119,7 +113,7 @@ def send_test_event(
 def remove_webhook(
     id: PathId, viewer: CurrentViewer, _: CheckedForm, session: SessionDep
 ) -> Response:
-    webhooks.delete(session, webhook_id=id, actor=_admin(viewer))
+    webhooks.delete(session, webhook_id=id, actor=viewer.admin(ADMINS_ONLY))
     return redirect(viewer, PAGE)
 
 
