@@ -14,7 +14,6 @@ the earlier ones; `python -m bench.run` runs it with everything else.
 
 import argparse
 import os
-import re
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -143,15 +142,11 @@ def report(backend: str, r: AgreementResult) -> list[str]:
 def replace_sections(text: str, backend: str, section: list[str]) -> str:
     """`text` with its "Method agreement on {backend}" section replaced by `section`, or the
     section put after that backend's rankings (or at the end) if it had none."""
-    body = "\n".join(section)
-    own = re.compile(rf"^### Method agreement on {backend}\n.*?(?=^### |\Z)", re.M | re.S)
-    if own.search(text):
-        return own.sub(lambda _: body + "\n", text, count=1)
-    after = re.compile(rf"^### Rankings on {backend}\n.*?(?=^### |\Z)", re.M | re.S)
-    found = after.search(text)
-    if found is None:
-        return text.rstrip("\n") + "\n\n" + body + "\n"
-    return text[: found.end()] + body + "\n" + text[found.end() :]
+    from bench.run import replace_section
+
+    return replace_section(
+        text, f"Method agreement on {backend}", section, f"Rankings on {backend}"
+    )
 
 
 def main() -> None:

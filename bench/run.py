@@ -9,6 +9,7 @@ is set: a fresh database `consulta_bench` is created on that server and dropped 
 import argparse
 import os
 import platform
+import re
 import tempfile
 import time
 from collections.abc import Iterator
@@ -46,6 +47,19 @@ def postgres_database(server_url: str, name: str = "consulta_bench") -> Iterator
         with engine.connect() as connection:
             connection.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
         engine.dispose()
+
+
+def replace_section(text: str, heading: str, section: list[str], after: str | None = None) -> str:
+    """`text` with its "### {heading}" section replaced by `section` (for a piece of the
+    benchmarks run on its own); a new section goes after the section `after`, or at the end."""
+    body = "\n".join(section)
+    own = re.compile(rf"^### {re.escape(heading)}\n.*?(?=^### |\Z)", re.M | re.S)
+    if own.search(text):
+        return own.sub(lambda _: body + "\n", text, count=1)
+    found = after and re.search(rf"^### {re.escape(after)}\n.*?(?=^### |\Z)", text, re.M | re.S)
+    if not found:
+        return text.rstrip("\n") + "\n\n" + body + "\n"
+    return text[: found.end()] + body + "\n" + text[found.end() :]
 
 
 def main() -> None:

@@ -346,3 +346,31 @@ def report(backend: str, result: dict[str, object]) -> list[str]:
     )
     lines.append("")
     return lines
+
+
+def main() -> None:
+    """Runs only the write path, on SQLite and (with CONSULTA_BENCH_POSTGRES_URL) PostgreSQL,
+    and replaces its sections in RESULTS.md."""
+    import argparse
+
+    from bench.run import RESULTS, log, postgres_database, replace_section, sqlite_database
+
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    backends: list[tuple[str, object]] = [("SQLite", sqlite_database())]
+    pg = os.environ.get("CONSULTA_BENCH_POSTGRES_URL", "")
+    if pg:
+        backends.append(("PostgreSQL", postgres_database(pg, "consulta_bench_write_path")))
+    text = RESULTS.read_text() if RESULTS.exists() else "# Benchmark results\n"
+    for name, database in backends:
+        with database as url:  # type: ignore[attr-defined]
+            log(f"{name}: write path")
+            section = report(name, run(url, args.repeat, log))
+            text = replace_section(text, f"Write path on {name}", section)
+    RESULTS.write_text(text)
+    log(f"updated {RESULTS}")
+
+
+if __name__ == "__main__":
+    main()
