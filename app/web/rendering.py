@@ -23,7 +23,7 @@ from app.errors import Blocked, DomainError, NotFound, Unauthorized
 from app.translations import text_in
 from app.web import labels
 from app.web.countries import countries, country_name
-from app.web.forms import Message
+from app.web.forms import FieldErrors, Message
 from app.web.i18n import LANGUAGES, localize, request_language, translations
 from app.web.visitors import CSRF_FIELD, FLASH_COOKIE, Viewer, leave_flash
 
@@ -135,6 +135,7 @@ def render(
     **context: Any,
 ) -> HTMLResponse:
     page = environment(viewer.lang).get_template(template)
+    context["errors"] = context.get("errors") or FieldErrors()  # every form page shows them
     flash = viewer.flash if viewer.flash in labels.FLASHES else None
     if viewer.flash is not None:  # shown once
         viewer.cookies[FLASH_COOKIE] = None

@@ -74,7 +74,7 @@ def _page(
         chosen=stored if chosen is None else chosen,
         levels=scale(consultation, viewer.lang),
         label_of=dict(scale(consultation, viewer.lang)),
-        errors=errors or FieldErrors(),
+        errors=errors,
         saved=saved,
         switched=switched,
         accepting=accepting,

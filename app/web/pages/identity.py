@@ -15,31 +15,12 @@ from app.web.forms import FieldErrors, Message
 from app.web.i18n import N_
 from app.web.pages.common import page_router
 from app.web.rendering import local_path, redirect, render
-from app.web.visitors import CheckedForm, CurrentViewer, Viewer, sign_out, text
+from app.web.visitors import CheckedForm, CurrentViewer, sign_out, text
 
 router = page_router()
 BAD_LINK = N_("This link is unknown, already used or expired.")
 TOO_MANY = N_("Too many requests; try again later.")
-
-
-def _verify_page(
-    viewer: Viewer,
-    *,
-    token: str = "",
-    state: str = "confirm",
-    errors: FieldErrors | None = None,
-    status: int = 200,
-    headers: dict[str, str] | None = None,
-) -> Response:
-    return render(
-        viewer,
-        "verify.html",
-        status=status,
-        headers=headers,
-        token=token,
-        state=state,
-        errors=errors or FieldErrors(),
-    )
+FORGOT, RESET = "forgot_password.html", "reset_password.html"
 
 
 @router.get("/verify")
@@ -47,7 +28,7 @@ def verify_page(
     viewer: CurrentViewer, token: str = "", done: bool = False, sent: bool = False
 ) -> Response:
     state = "done" if done else "sent" if sent else "confirm"
-    return _verify_page(viewer, token=token[:200], state=state)
+    return render(viewer, "verify.html", token=token[:200], state=state)
 
 
 @router.post("/verify")
@@ -56,7 +37,7 @@ def verify(viewer: CurrentViewer, form: CheckedForm, session: SessionDep) -> Res
         accounts.verify_email(session, token=text(form, "token")[:200])
     except Invalid:
         errors = FieldErrors({"form": [Message(BAD_LINK)]})
-        return _verify_page(viewer, state="invalid", errors=errors, status=422)
+        return render(viewer, "verify.html", token="", state="invalid", errors=errors, status=422)
     return redirect(viewer, "/verify?done=1")
 
 
@@ -77,35 +58,23 @@ def resend(
         accounts.send_verification(session, account=account, mailer=mailer)
     except TooManyRequests as exc:
         errors = FieldErrors({"form": [Message(TOO_MANY)]})
-        return _verify_page(viewer, state="sent", errors=errors, status=429, headers=exc.headers)
+        return render(
+            viewer,
+            "verify.html",
+            token="",
+            state="sent",
+            errors=errors,
+            status=429,
+            headers=exc.headers,
+        )
     except Conflict:
         return redirect(viewer, "/verify?done=1")
     return redirect(viewer, "/verify?sent=1")
 
 
-def _forgot_page(
-    viewer: Viewer,
-    *,
-    email: str = "",
-    sent: bool = False,
-    errors: FieldErrors | None = None,
-    status: int = 200,
-    headers: dict[str, str] | None = None,
-) -> Response:
-    return render(
-        viewer,
-        "forgot_password.html",
-        status=status,
-        headers=headers,
-        email=email,
-        sent=sent,
-        errors=errors or FieldErrors(),
-    )
-
-
 @router.get("/forgot-password")
 def forgot_password_page(viewer: CurrentViewer, sent: bool = False) -> Response:
-    return _forgot_page(viewer, sent=sent)
+    return render(viewer, FORGOT, email="", sent=sent)
 
 
 @router.post("/forgot-password")
@@ -121,31 +90,24 @@ def forgot_password(
     try:
         data = PasswordResetRequest.model_validate({"email": email})
     except ValidationError as exc:
-        return _forgot_page(
-            viewer, email=email, errors=FieldErrors.from_validation(exc), status=422
-        )
+        errors = FieldErrors.from_validation(exc)
+        return render(viewer, FORGOT, email=email, sent=False, errors=errors, status=422)
     try:
         throttling.check_and_count(
             session, f"reset:{client}", throttling.account_requests(settings), TOO_MANY
         )
     except TooManyRequests as exc:
         errors = FieldErrors({"form": [Message(TOO_MANY)]})
-        return _forgot_page(viewer, email=email, errors=errors, status=429, headers=exc.headers)
+        return render(
+            viewer, FORGOT, email=email, sent=False, errors=errors, status=429, headers=exc.headers
+        )
     accounts.request_password_reset(session, email=data.email, mailer=mailer)
     return redirect(viewer, "/forgot-password?sent=1")
 
 
-def _reset_page(
-    viewer: Viewer, *, token: str, errors: FieldErrors | None = None, status: int = 200
-) -> Response:
-    return render(
-        viewer, "reset_password.html", status=status, token=token, errors=errors or FieldErrors()
-    )
-
-
 @router.get("/reset-password")
 def reset_password_page(viewer: CurrentViewer, token: str = "") -> Response:
-    return _reset_page(viewer, token=token[:200])
+    return render(viewer, RESET, token=token[:200])
 
 
 @router.post("/reset-password")
@@ -162,13 +124,15 @@ def reset_password(
             session, token=data.token, password=data.password, hasher=hasher
         )
     except ValidationError as exc:
-        return _reset_page(viewer, token=token, errors=FieldErrors.from_validation(exc), status=422)
+        return render(
+            viewer, RESET, token=token, errors=FieldErrors.from_validation(exc), status=422
+        )
     except Invalid as exc:
         bad_token = any(e.get("loc") == ["body", "token"] for e in exc.extensions["errors"])
         if bad_token:
             errors = FieldErrors({"form": [Message(BAD_LINK)]})
         else:
             errors = FieldErrors.from_invalid(exc, fallback="password")
-        return _reset_page(viewer, token=token, errors=errors, status=422)
+        return render(viewer, RESET, token=token, errors=errors, status=422)
     sign_out(viewer)  # every session of the account was revoked, this browser's too
     return redirect(viewer, local_path("/login?reset=1"))

@@ -40,7 +40,7 @@ def _page(
         groups=[g.value for g in COMMITTEE_GROUPS],
         is_admin=access.is_admin,
         values=values or dict.fromkeys(FIELDS, ""),
-        errors=errors or FieldErrors(),
+        errors=errors,
     )
 
 

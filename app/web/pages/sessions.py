@@ -102,7 +102,7 @@ def _editor(
         values=values,
         others=_others(access),
         people=people,
-        errors=errors or FieldErrors(),
+        errors=errors,
         saved=saved,
         editable=access.consultation.state != ConsultationState.finalized,
         formats=[f.value for f in SessionFormat],

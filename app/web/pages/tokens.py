@@ -45,7 +45,7 @@ def _page(
         tokens=[tokens.to_public(r) for r in rows],
         scopes=SCOPE_HINTS,
         values=values or {"name": "", "scopes": [], "expires_in_days": "30"},
-        errors=errors or FieldErrors(),
+        errors=errors,
         created=created,
     )
 

@@ -84,7 +84,7 @@ def _list(
         },
         editable=lifecycle.topics_editable(consultation.state),
         values=values or {"title": "", "description": ""},
-        errors=errors or FieldErrors(),
+        errors=errors,
     )
 
 
@@ -134,7 +134,7 @@ def _editor(
         topic=topic,
         values=values,
         others=other_languages(access.consultation),
-        errors=errors or FieldErrors(),
+        errors=errors,
         editable=lifecycle.topics_editable(access.consultation.state),
     )
 

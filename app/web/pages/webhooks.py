@@ -56,7 +56,7 @@ def _page(
         webhooks=webhooks.listed(session),
         events=EVENT_HINTS,
         values=values or {"url": "", "events": [], "description": ""},
-        errors=errors or FieldErrors(),
+        errors=errors,
         created=created,
     )
 
