@@ -3,8 +3,8 @@
 import json
 import logging
 import re
+import secrets
 import time
-import uuid
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -119,7 +119,9 @@ class RequestContext:
             await self.app(scope, receive, send)
             return
         incoming = dict(scope["headers"]).get(b"x-request-id", b"").decode("latin-1")
-        request_id = incoming if REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        request_id = (
+            incoming if REQUEST_ID.match(incoming) else secrets.token_hex(16)
+        )  # as uuid4().hex, without the UUID object
         state = scope.setdefault("state", {})
         state["request_id"] = request_id
         started = time.perf_counter()
