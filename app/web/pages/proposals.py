@@ -26,6 +26,7 @@ from app.web.pages.common import (
     page_router,
     tabs,
 )
+from app.web.pages.topics import other_languages, translations_of
 from app.web.rendering import redirect, render
 from app.web.visitors import CheckedForm, CurrentViewer, Viewer, text
 
@@ -85,6 +86,12 @@ def _form(
     if checked:
         query = f"{values['title']} {values['description']}"
         similar = service.similar(session, access.consultation, query)
+    errors = errors or FieldErrors()
+    # The translations stay folded away unless something is in them.
+    translating = any(
+        key.startswith("translations-") and (value or key in errors)
+        for key, value in values.items()
+    )
     return render(
         viewer,
         "proposal_form.html",
@@ -92,7 +99,9 @@ def _form(
         consultation=access.consultation,
         tabs=tabs(access),
         values=values,
-        errors=errors or FieldErrors(),
+        others=other_languages(access.consultation),
+        translating=translating,
+        errors=errors,
         checked=checked,
         similar=similar,
     )
@@ -112,10 +121,19 @@ def submit_proposal(
     proposes."""
     access = _participant(session, slug, viewer)
     values = {"title": text(form, "title"), "description": text(form, "description")}
+    for lang in other_languages(access.consultation):
+        for field in ("title", "description"):
+            values[f"translations-{lang}-{field}"] = text(form, f"translations-{lang}-{field}")
     if text(form, "step") == "check":
         return _form(viewer, session, access, values, checked=True)
     try:
-        data = ProposalCreate.model_validate(values)
+        data = ProposalCreate.model_validate(
+            {
+                "title": values["title"],
+                "description": values["description"],
+                "translations": translations_of(values, access.consultation),
+            }
+        )
     except ValidationError as exc:
         errors = FieldErrors.from_validation(exc)
         return _form(viewer, session, access, values, errors=errors, status=422)
