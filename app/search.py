@@ -1,8 +1,9 @@
 """Similar texts, with each database's own full-text search: topics and proposals of one
 consultation whose words are close to what someone is typing, ignoring case and accents.
 
-Both tables keep `search_text`, their title and description as app.text.searchable makes
-them (case folded, accents stripped). PostgreSQL searches it with `to_tsvector('simple', …)`
+Both tables keep `search_text`, their title and description and every translation of them
+as app.text.searchable makes them (case folded, accents stripped): a translated title is
+found as the original is. PostgreSQL searches it with `to_tsvector('simple', …)`
 over a GIN expression index per table (no extension needed); SQLite with an FTS5 table,
 `search_index` (tokenizer `unicode61 remove_diacritics 2`), which the models' write events
 keep in step (app.consultations.models, app.proposals.models). Words match by prefix, so

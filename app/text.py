@@ -43,6 +43,10 @@ Description = Annotated[str, StringConstraints(strip_whitespace=True, max_length
 Question = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000), Lines
 ]
+# A proposal's description: shorter than a topic's, never empty.
+ProposalText = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5000), Lines
+]
 
 
 def searchable(*parts: str | None) -> str:

@@ -1,7 +1,8 @@
 """Content in several languages: a consultation has an original language; its texts, its
-topics' and its sessions' take translations `{lang: {field: value}}`. Readers get the text in
-their language where there is one and the original otherwise (never a blank). Ids, never
-titles, identify topics in exports, so rankings and digests do not change with language."""
+topics', its sessions' and its proposals' take translations `{lang: {field: value}}`. Readers
+get the text in their language where there is one and the original otherwise (never a blank).
+Ids, never titles, identify topics in exports, so rankings and digests do not change with
+language."""
 
 from collections.abc import Mapping
 from typing import Any, Literal, TypeVar, cast
@@ -9,7 +10,7 @@ from typing import Any, Literal, TypeVar, cast
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.requests import Request
 
-from app.text import Description, Label, Question, Title
+from app.text import Description, Label, ProposalText, Question, Title
 
 T = TypeVar("T")
 Lang = Literal["en", "es", "pt", "fr"]
@@ -37,9 +38,15 @@ class SessionTexts(_Texts):
     questions: list[Question] | None = Field(default=None, max_length=50)
 
 
+class ProposalTexts(_Texts):
+    title: Title | None = None
+    description: ProposalText | None = None
+
+
 CONSULTATION_FIELDS = tuple(ConsultationTexts.model_fields)
 TOPIC_FIELDS = tuple(TopicTexts.model_fields)
 SESSION_FIELDS = tuple(SessionTexts.model_fields)
+PROPOSAL_FIELDS = tuple(ProposalTexts.model_fields)
 Translations = dict[str, dict[str, Any]]
 
 
@@ -54,6 +61,15 @@ def merged(stored: Translations | None, given: Mapping[Any, BaseModel | None]) -
         else:
             result.pop(lang, None)
     return dict(sorted(result.items()))
+
+
+def translated_texts(translations: Translations | None) -> list[str]:
+    """Every translated text, language by language: what a search also finds an object by."""
+    found: list[str] = []
+    for _lang, texts in sorted((translations or {}).items()):
+        for value in texts.values():
+            found.extend(value if isinstance(value, list) else [value])
+    return [v for v in found if isinstance(v, str) and v]
 
 
 def text_in(original: Any, field: str, translations: Translations | None, lang: str | None) -> Any:

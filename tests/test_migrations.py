@@ -7,9 +7,11 @@ from pathlib import Path
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
+from sqlalchemy.orm import Session
 
-from app import migrate
+from app import migrate, search
+from app.consultations.models import Consultation, Topic
 from app.db import make_engine
 from app.models import Base
 from app.search import is_search_object
@@ -72,3 +74,40 @@ def test_upgrade_downgrade_upgrade(empty_database: str) -> None:
         assert migrate.current_revision(engine) == migrate.head_revision(settings)
     finally:
         engine.dispose()
+
+
+def _similar_titles(url: str, query: str) -> list[str]:
+    engine = make_engine(url)
+    try:
+        with Session(engine) as session:
+            consultation_id = session.execute(text("SELECT id FROM consultations")).scalar_one()
+            hits = search.similar(session, consultation_id=consultation_id, query=query)
+            return [hit.title for hit in hits]
+    finally:
+        engine.dispose()
+
+
+def test_the_proposal_translations_migration_reindexes_translated_topics(
+    empty_database: str,
+) -> None:
+    """Topics translated before the search looked at translations are found by them once
+    migrated, and no longer after a downgrade."""
+    settings = settings_for(empty_database)
+    migrate.upgrade(settings)
+    engine = make_engine(empty_database)
+    try:
+        with Session(engine) as session, session.begin():
+            consultation = Consultation(slug="f-1", title="F", forum="F", edition="1")
+            session.add(consultation)
+            session.flush()
+            topic = Topic(consultation_id=consultation.id, title="Privacy", position=0)
+            topic.translations = {"pt": {"title": "Privacidade"}}
+            session.add(topic)
+    finally:
+        engine.dispose()
+    assert _similar_titles(empty_database, "privacidade") == ["Privacy"]
+    migrate.downgrade(settings, "8b2f4c6d1e57")
+    assert _similar_titles(empty_database, "privacidade") == []
+    assert _similar_titles(empty_database, "privacy") == ["Privacy"]
+    migrate.upgrade(settings)
+    assert _similar_titles(empty_database, "privacidade") == ["Privacy"]

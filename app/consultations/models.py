@@ -18,6 +18,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app import search
 from app.db import Base, utcnow
 from app.text import searchable
+from app.translations import translated_texts
 from app.vocabulary import ConsultationState
 
 
@@ -106,8 +107,8 @@ class Topic(Base):
     # secretariat or accepted from a proposal, which then names it as its topic_id).
     # (An id, not a foreign key: the record stands if that edition's topic goes.)
     copied_from_id: Mapped[int | None]
-    # Title and description as a search compares them (app.text.searchable), kept up to date
-    # on every write (below).
+    # Title, description and their translations as a search compares them
+    # (app.text.searchable), kept up to date on every write (below).
     search_text: Mapped[str] = mapped_column(Text, default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     translations: Mapped[dict[str, dict[str, Any]] | None] = mapped_column(JSON)
@@ -118,7 +119,9 @@ class Topic(Base):
 @event.listens_for(Topic, "before_insert")
 @event.listens_for(Topic, "before_update")
 def _topic_search_text(_mapper: object, _connection: Connection, topic: Topic) -> None:
-    topic.search_text = searchable(topic.title, topic.description)
+    topic.search_text = searchable(
+        topic.title, topic.description, *translated_texts(topic.translations)
+    )
 
 
 @event.listens_for(Topic, "after_insert")

@@ -2,13 +2,15 @@
 
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
-from sqlalchemy import CheckConstraint, Connection, ForeignKey, String, Text, event
+from sqlalchemy import JSON, CheckConstraint, Connection, ForeignKey, String, Text, event
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app import search
 from app.db import Base, utcnow
 from app.text import searchable
+from app.translations import translated_texts
 from app.vocabulary import sql_in
 
 
@@ -51,7 +53,10 @@ class Proposal(Base):
         ForeignKey("topics.id", ondelete="SET NULL")
     )
     reason: Mapped[str | None] = mapped_column(Text)  # why it was rejected
+    # Title, description and their translations as a search compares them.
     search_text: Mapped[str] = mapped_column(Text, default="")
+    # {lang: {title, description}}; the original language is the consultation's.
+    translations: Mapped[dict[str, dict[str, Any]] | None] = mapped_column(JSON)
     decided_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
@@ -78,7 +83,9 @@ class Support(Base):
 @event.listens_for(Proposal, "before_insert")
 @event.listens_for(Proposal, "before_update")
 def _search_text(_mapper: object, _connection: Connection, proposal: Proposal) -> None:
-    proposal.search_text = searchable(proposal.title, proposal.description)
+    proposal.search_text = searchable(
+        proposal.title, proposal.description, *translated_texts(proposal.translations)
+    )
 
 
 @event.listens_for(Proposal, "after_insert")

@@ -25,8 +25,10 @@ from app.proposals.schemas import (
     Reject,
     Similar,
 )
+from app.translations import requested_language
 
 router = APIRouter(prefix="/consultations/{slug}/proposals", tags=["proposals"])
+ContentLanguage = Annotated[str | None, Depends(requested_language)]
 
 SimilarQuery = Annotated[str, Query(max_length=2000, description="The text being written")]
 
@@ -36,11 +38,13 @@ def list_proposals(
     access: VisibleConsultation,
     session: SessionDep,
     page: Annotated[Window, Depends(window)],
+    lang: ContentLanguage,
     status: Annotated[ProposalStatus | None, Query()] = None,
     mine: Annotated[bool, Query(description="Only your own (signed in)")] = False,
 ) -> Page[ProposalPublic]:
     """The proposals of the call for topics, oldest first, with their status and how many
-    support each. Who proposed what is never shown."""
+    support each; with Accept-Language, their texts in that language where translated. Who
+    proposed what is never shown."""
     if mine and access.account is None:
         raise Unauthorized("Sign in to see your own proposals.")
     rows, total = service.list_proposals(
@@ -51,7 +55,7 @@ def list_proposals(
         limit=page.limit,
         offset=page.offset,
     )
-    return Page(items=service.public(session, rows), total=total)
+    return Page(items=service.public(session, access.consultation, rows, lang), total=total)
 
 
 @router.get("/similar", responses=problems(401, 404, 422))
@@ -63,7 +67,10 @@ def similar_proposals(access: VisibleConsultation, session: SessionDep, q: Simil
 
 @router.post("", status_code=201, responses=problems(400, 401, 403, 404, 409, 413, 422))
 def propose(
-    data: ProposalCreate, access: ParticipatingConsultation, session: SessionDep
+    data: ProposalCreate,
+    access: ParticipatingConsultation,
+    session: SessionDep,
+    lang: ContentLanguage,
 ) -> ProposalCreated:
     """Propose a topic during the call (`proposals` state), up to the consultation's
     `max_proposals_per_participant` (then 409). The answer lists similar topics and
@@ -71,7 +78,7 @@ def propose(
     submitted = service.submit(
         session, consultation=access.consultation, account=access.actor, data=data
     )
-    [shown] = service.public(session, [submitted.proposal])
+    [shown] = service.public(session, access.consultation, [submitted.proposal], lang)
     return ProposalCreated(**shown.model_dump(), similar=submitted.similar)
 
 
@@ -81,8 +88,10 @@ def edit_proposal(
     data: ProposalUpdate,
     access: ParticipatingConsultation,
     session: SessionDep,
+    lang: ContentLanguage,
 ) -> ProposalPublic:
-    """Edit your own proposal while it is `submitted` and the call lasts."""
+    """Edit your own proposal while it is `submitted` and the call lasts; a language given
+    in `translations` replaces that language's, null removes it."""
     proposal = service.get(session, access.consultation, proposal_id)
     service.edit(
         session,
@@ -91,7 +100,7 @@ def edit_proposal(
         account=access.actor,
         data=data,
     )
-    return service.public(session, [proposal])[0]
+    return service.public(session, access.consultation, [proposal], lang)[0]
 
 
 @router.post("/{proposal_id}/support", status_code=204, responses=problems(401, 403, 404, 409, 422))
@@ -122,10 +131,15 @@ def withdraw_support(
 
 @router.post("/{proposal_id}/accept", status_code=201, responses=problems(401, 403, 404, 409, 422))
 def accept_proposal(
-    proposal_id: PathId, access: ManagedConsultation, session: SessionDep, mailer: MailerDep
+    proposal_id: PathId,
+    access: ManagedConsultation,
+    session: SessionDep,
+    mailer: MailerDep,
+    lang: ContentLanguage,
 ) -> Accepted:
     """Accept a proposal (committee or admin, while `draft` or `proposals`): a new candidate
-    topic carries its text, and the proposal points to it. The proposer is mailed."""
+    topic carries its text and translations, and the proposal points to it. The proposer is
+    mailed."""
     proposal = service.get(session, access.consultation, proposal_id)
     topic = service.accept(
         session,
@@ -135,8 +149,8 @@ def accept_proposal(
         mailer=mailer,
     )
     return Accepted(
-        topic=consultations.topics_public(session, access.consultation, [topic])[0],
-        proposal=service.public(session, [proposal])[0],
+        topic=consultations.topics_public(session, access.consultation, [topic], lang)[0],
+        proposal=service.public(session, access.consultation, [proposal], lang)[0],
     )
 
 
@@ -147,6 +161,7 @@ def reject_proposal(
     access: ManagedConsultation,
     session: SessionDep,
     mailer: MailerDep,
+    lang: ContentLanguage,
 ) -> ProposalPublic:
     """Reject a proposal with a reason, which is mailed to the proposer."""
     proposal = service.get(session, access.consultation, proposal_id)
@@ -158,7 +173,7 @@ def reject_proposal(
         actor=access.actor,
         mailer=mailer,
     )
-    return service.public(session, [proposal])[0]
+    return service.public(session, access.consultation, [proposal], lang)[0]
 
 
 @router.post("/{proposal_id}/merge", responses=problems(400, 401, 403, 404, 409, 413, 422))
@@ -168,6 +183,7 @@ def merge_proposal(
     access: ManagedConsultation,
     session: SessionDep,
     mailer: MailerDep,
+    lang: ContentLanguage,
 ) -> ProposalPublic:
     """Merge a proposal into another proposal or a candidate topic: its supporters carry
     over (each counted once), both texts stay readable, and it points to its target."""
@@ -181,4 +197,4 @@ def merge_proposal(
         actor=access.actor,
         mailer=mailer,
     )
-    return service.public(session, [proposal])[0]
+    return service.public(session, access.consultation, [proposal], lang)[0]

@@ -1,16 +1,14 @@
 from datetime import datetime
-from typing import Annotated, Literal, Self
+from typing import Annotated, Any, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from app.consultations.schemas import TopicPublic
 from app.proposals.models import ProposalStatus
-from app.text import Lines, Title
+from app.text import Lines, ProposalText, Title
+from app.translations import Lang, ProposalTexts
 from app.vocabulary import Id
 
-ProposalText = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5000), Lines
-]
 Reason = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000), Lines
 ]
@@ -21,6 +19,9 @@ class ProposalCreate(BaseModel):
 
     title: Title
     description: ProposalText
+    translations: dict[Lang, ProposalTexts | None] | None = Field(
+        default=None, description="{lang: {title, description}}"
+    )
 
 
 class ProposalUpdate(BaseModel):
@@ -30,6 +31,10 @@ class ProposalUpdate(BaseModel):
 
     title: Title | None = None
     description: ProposalText | None = None
+    translations: dict[Lang, ProposalTexts | None] | None = Field(
+        default=None,
+        description="Replaces the given languages' translations; null for a language removes it",
+    )
 
 
 class Reject(BaseModel):
@@ -70,6 +75,11 @@ class ProposalPublic(BaseModel):
     topic_id: int | None
     created_at: datetime
     decided_at: datetime | None
+    language: str = Field(
+        description="The language of the texts shown: the consultation's, or the one asked for "
+        "with Accept-Language when every text has a translation in it"
+    )
+    translations: dict[str, dict[str, Any]]
 
 
 class SimilarItem(BaseModel):

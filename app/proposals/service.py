@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app import search
+from app import search, translations
 from app.audit import service as audit
 from app.auth.models import Account
 from app.consultations import lifecycle
@@ -44,6 +44,7 @@ from app.webhooks import service as webhooks
 from app.webhooks.events import WebhookEvent
 
 Status = ProposalStatus
+FIELDS = translations.PROPOSAL_FIELDS
 
 
 def get(session: Session, consultation: Consultation, proposal_id: int) -> Proposal:
@@ -63,26 +64,41 @@ def supporter_counts(session: Session, ids: Sequence[int]) -> dict[int, int]:
     return {i: found.get(i, 0) for i in ids}
 
 
-def public(session: Session, proposals: Sequence[Proposal]) -> list[ProposalPublic]:
+def _merged_into_of(proposal: Proposal) -> MergedInto | None:
+    if proposal.merged_into_proposal_id is not None:
+        return MergedInto(kind="proposal", id=proposal.merged_into_proposal_id)
+    if proposal.merged_into_topic_id is not None:
+        return MergedInto(kind="topic", id=proposal.merged_into_topic_id)
+    return None
+
+
+def public(
+    session: Session,
+    consultation: Consultation,
+    proposals: Sequence[Proposal],
+    lang: str | None = None,
+) -> list[ProposalPublic]:
+    """The proposals as the API shows them: texts in `lang` where translated (the original,
+    in the consultation's language, otherwise), and which language that is."""
     counts = supporter_counts(session, [p.id for p in proposals])
     items = []
     for p in proposals:
-        merged_into = None
-        if p.merged_into_proposal_id is not None:
-            merged_into = MergedInto(kind="proposal", id=p.merged_into_proposal_id)
-        elif p.merged_into_topic_id is not None:
-            merged_into = MergedInto(kind="topic", id=p.merged_into_topic_id)
+        stored = p.translations or {}
+        texts = {"title": p.title, "description": p.description}
         items.append(
             ProposalPublic(
                 id=p.id,
-                title=p.title,
-                description=p.description,
+                **{f: translations.text_in(texts[f], f, stored, lang) for f in FIELDS},
                 status=Status(p.status),
                 supporters=counts[p.id],
-                merged_into=merged_into,
+                merged_into=_merged_into_of(p),
                 topic_id=p.topic_id,
                 created_at=p.created_at,
                 decided_at=p.decided_at,
+                language=translations.shown_language(
+                    consultation.language, stored, FIELDS, texts, lang
+                ),
+                translations=stored,
             )
         )
     return items
@@ -177,6 +193,7 @@ def submit(
         title=data.title,
         description=data.description,
         status=Status.submitted.value,
+        translations=translations.merged(None, data.translations or {}) or None,
     )
     session.add(proposal)
     session.flush()
@@ -188,7 +205,7 @@ def submit(
         target=("proposal", proposal.id),
         detail={"title": proposal.title},
     )
-    shown = public(session, [proposal])[0].model_dump(mode="json")
+    shown = public(session, consultation, [proposal])[0].model_dump(mode="json")
     webhooks.emit(session, WebhookEvent.proposal_submitted, shown)
     found = similar(session, consultation, f"{data.title} {data.description}", but=proposal.id)
     return Submitted(proposal, found)
@@ -208,10 +225,16 @@ def edit(
     session.refresh(proposal, with_for_update=True)
     if proposal.status != Status.submitted:
         raise Conflict(f"The proposal was {proposal.status}; it can no longer change.")
-    changes = data.model_dump(exclude_unset=True)
+    changes = data.model_dump(exclude_unset=True, exclude={"translations"})
     for field, value in changes.items():
         if value is None:
             raise Invalid(f"{field} cannot be null.", loc=("body", field))
+    if "translations" in data.model_fields_set:
+        given = data.translations
+        changes["translations"] = (
+            None if given is None else translations.merged(proposal.translations, given) or None
+        )
+    for field, value in changes.items():
         setattr(proposal, field, value)
     session.flush()
     audit.consultation_event(
@@ -338,13 +361,19 @@ def accept(
     actor: Account,
     mailer: Mailer,
 ) -> Topic:
-    """A new candidate topic carrying the proposal's text; the proposal (and those merged
-    into it) point to it."""
+    """A new candidate topic carrying the proposal's text and its translations; the proposal
+    (and those merged into it) point to it."""
     _require_undecided(session, consultation, proposal)
     topic = consultations.add_topic(
         session,
         consultation=consultation,
-        data=TopicCreate(title=proposal.title, description=proposal.description),
+        data=TopicCreate.model_validate(
+            {
+                "title": proposal.title,
+                "description": proposal.description,
+                "translations": proposal.translations,
+            }
+        ),
         actor=actor,
     )
     proposal.status = Status.accepted.value

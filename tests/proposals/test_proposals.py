@@ -348,3 +348,125 @@ async def test_a_copied_edition_names_its_origin(client: httpx.AsyncClient, app:
     first = topics.json()["items"][0]
     assert first["origin"]["kind"] == "edition"
     assert first["origin"]["copied_from_topic_id"] is not None
+
+
+# Translations: the original is in the consultation's language (here English).
+
+PT = {"title": "Inclusão digital", "description": "Acesso para todos."}
+
+
+async def propose_translated(call: Call, who: Actor, translations: dict[str, Any]) -> Any:
+    body = {"title": "Digital inclusion", "description": "Access for all."}
+    response = await call.client.post(
+        call.url(), json=body | {"translations": translations}, headers=who.headers
+    )
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+async def listed_in(call: Call, lang: str, proposal_id: int) -> dict[str, Any]:
+    listing = await call.client.get(call.url(), headers={"Accept-Language": lang})
+    [found] = [p for p in listing.json()["items"] if p["id"] == proposal_id]
+    return dict(found)
+
+
+async def test_a_proposal_takes_translations_and_answers_in_the_language_asked(
+    call: Call,
+) -> None:
+    made = await propose_translated(call, call.alice, {"pt": PT, "fr": {"title": "Inclusion"}})
+    assert made["translations"] == {"fr": {"title": "Inclusion"}, "pt": PT}
+    assert (made["title"], made["language"]) == ("Digital inclusion", "en")
+    pt = await listed_in(call, "pt-BR,pt;q=0.9", made["id"])
+    assert (pt["title"], pt["description"], pt["language"]) == (*PT.values(), "pt")
+    # French has the title only: the description falls back to the original, and so does the
+    # language the object says it is in.
+    fr = await listed_in(call, "fr", made["id"])
+    assert (fr["title"], fr["description"], fr["language"]) == (
+        "Inclusion",
+        "Access for all.",
+        "en",
+    )
+    es = await listed_in(call, "es", made["id"])
+    assert (es["title"], es["language"]) == ("Digital inclusion", "en")
+    assert pt["translations"] == fr["translations"] == es["translations"] == made["translations"]
+    asked = await call.client.post(
+        call.url(),
+        json={"title": "Open data", "description": "Data.", "translations": {"pt": PT}},
+        headers={**call.bob.headers, "Accept-Language": "pt"},
+    )
+    assert (asked.json()["title"], asked.json()["language"]) == (PT["title"], "pt")
+
+
+async def test_an_edit_replaces_a_language_and_null_removes_it(call: Call) -> None:
+    made = await propose_translated(call, call.alice, {"pt": PT, "fr": {"title": "Inclusion"}})
+    url = call.url(f"/{made['id']}")
+    edited = await call.client.patch(
+        url,
+        json={"translations": {"pt": {"title": "Inclusão"}, "fr": None}},
+        headers={**call.alice.headers, "Accept-Language": "pt"},
+    )
+    assert edited.status_code == 200, edited.text
+    body = edited.json()
+    assert body["translations"] == {"pt": {"title": "Inclusão"}}
+    assert (body["title"], body["description"], body["language"]) == (
+        "Inclusão",
+        "Access for all.",
+        "en",
+    )
+    kept = await call.client.patch(url, json={"title": "Inclusion"}, headers=call.alice.headers)
+    assert kept.json()["translations"] == {"pt": {"title": "Inclusão"}}
+    cleared = await call.client.patch(url, json={"translations": None}, headers=call.alice.headers)
+    assert cleared.json()["translations"] == {}
+    assert (await listed_in(call, "pt", made["id"]))["title"] == "Inclusion"
+
+
+async def test_accepting_carries_the_translations_to_the_topic(call: Call) -> None:
+    made = await propose_translated(call, call.alice, {"pt": PT})
+    accepted = await call.client.post(
+        call.url(f"/{made['id']}/accept"),
+        headers={**call.committee.headers, "Accept-Language": "pt"},
+    )
+    assert accepted.status_code == 201, accepted.text
+    topic, proposal = accepted.json()["topic"], accepted.json()["proposal"]
+    assert topic["translations"] == {"pt": PT}
+    assert (topic["title"], topic["description"], topic["language"]) == (*PT.values(), "pt")
+    assert (proposal["title"], proposal["language"]) == (PT["title"], "pt")
+    topics = await call.client.get(
+        f"{API}/consultations/{call.slug}/topics", headers={"Accept-Language": "pt"}
+    )
+    assert PT["title"] in [t["title"] for t in topics.json()["items"]]
+
+
+async def test_merging_leaves_the_targets_texts_as_they_are(call: Call) -> None:
+    target = await propose_translated(call, call.alice, {"pt": PT})
+    source = await call.propose(call.bob, "Connectivity", "Rural areas.")
+    merged = await call.client.post(
+        call.url(f"/{source['id']}/merge"),
+        json={"into_proposal_id": target["id"]},
+        headers={**call.committee.headers, "Accept-Language": "pt"},
+    )
+    assert merged.status_code == 200, merged.text
+    assert (merged.json()["title"], merged.json()["language"]) == ("Connectivity", "en")
+    shown = await call.shown(target["id"])
+    assert (shown["title"], shown["translations"]) == ("Digital inclusion", {"pt": PT})
+
+
+async def test_a_translated_title_is_found_as_similar(call: Call) -> None:
+    made = await propose_translated(call, call.alice, {"pt": PT})
+    found = await call.client.get(call.url("/similar"), params={"q": "inclusao"})
+    assert [(i["kind"], i["id"]) for i in found.json()["similar"]] == [("proposal", made["id"])]
+    topics = (await call.client.get(f"{API}/consultations/{call.slug}/topics")).json()["items"]
+    patched = await call.client.patch(
+        f"{API}/consultations/{call.slug}/topics/{topics[0]['id']}",
+        json={"translations": {"pt": {"title": "Neutralidade da rede"}}},
+        headers=call.boss.headers,
+    )
+    assert patched.status_code == 200, patched.text
+    found = await call.client.get(call.url("/similar"), params={"q": "neutralidade"})
+    assert [(i["kind"], i["id"]) for i in found.json()["similar"]] == [("topic", topics[0]["id"])]
+    # Translations removed: no longer found by their words.
+    await call.client.patch(
+        call.url(f"/{made['id']}"), json={"translations": None}, headers=call.alice.headers
+    )
+    gone = await call.client.get(call.url("/similar"), params={"q": "inclusao"})
+    assert gone.json()["similar"] == []

@@ -10,6 +10,7 @@ from app.scoring import METHODS
 from app.web import catalogues
 from app.web.i18n import LANGUAGES, LOCALE_DIR, SOURCE_LANGUAGE, accepted_languages
 from tests.actors import API, PASSWORD, admin, create_consultation, move, register
+from tests.results.stored import random_ballots, store
 from tests.snapshots import snapshot
 from tests.web.html import elements, sign_in, submit, text_of
 from tests.web.world import closed_with_ballots, open_consultation
@@ -517,6 +518,46 @@ async def test_the_2017_agenda_stays_in_its_language_and_says_so(
     assert "(pas encore traduit)" in " ".join(heading.text.split())
     english = await client.get("/c/lacigf-2017/agenda", headers={"Accept-Language": "en"})
     assert not elements(english.text, "span", class_="untranslated")
+
+
+async def test_the_home_and_results_pages_mark_titles_not_translated_yet(
+    client: httpx.AsyncClient, app: FastAPI
+) -> None:
+    boss = await admin(client, app)
+    slug = str((await create_consultation(client, boss, title="Which topics?"))["slug"])
+    topics = [
+        {"title": "Privacy", "translations": {"pt": {"title": "Privacidade"}}},
+        {"title": "Cybersecurity"},
+    ]
+    ids = []
+    for body in topics:
+        response = await client.post(
+            f"{API}/consultations/{slug}/topics", json=body, headers=boss.headers
+        )
+        assert response.status_code == 201, response.text
+        ids.append(response.json()["id"])
+    await move(client, boss, slug, "open")
+    store(app, slug, random_ballots(3, ids, 8))
+    await move(client, boss, slug, "close")
+    portuguese = {"Accept-Language": "pt"}
+
+    home = await client.get("/", headers=portuguese)
+    [link] = elements(home.text, "a", href=f"/c/{slug}")
+    assert [(e.attrs.get("lang"), e.text) for e in link.children] == [
+        ("en", "Which topics?"),
+        (None, "(ainda sem tradução)"),
+    ]
+    results = await client.get(f"/c/{slug}/results", headers=portuguese)
+    ranked = {cells[1] for cells in _rows(results.text, "ranking")}
+    assert ranked == {"Privacidade", "Cybersecurity (ainda sem tradução)"}
+    table = text_of(results.text, "table", class_="ranking")
+    assert "Privacy" not in table
+    assert "Cybersecurity" in [e.text for e in elements(results.text, "span", lang="en")]
+    chart = text_of(results.text, "figure")
+    assert "Privacidade" in chart
+    english = await client.get(f"/c/{slug}/results", headers={"Accept-Language": "en"})
+    assert not elements(english.text, "span", class_="untranslated")
+    assert {cells[1] for cells in _rows(english.text, "ranking")} == {"Privacy", "Cybersecurity"}
 
 
 def test_the_catalogue_tool_reuses_translations_it_finds_elsewhere() -> None:

@@ -166,3 +166,76 @@ async def test_only_participants_propose_and_only_the_committee_reviews(
     await sign_in(browser, person.email, PASSWORD)
     assert (await browser.get(f"/c/{slug}/proposals/new")).status_code == 200
     assert (await browser.get(f"/c/{slug}/proposals/review")).status_code == 403
+
+
+async def test_proposals_are_shown_in_the_readers_language_with_a_visible_fallback(
+    client: httpx.AsyncClient, app: FastAPI, visitor: Visitor
+) -> None:
+    boss, slug = await open_call(client, app, visitor)
+    person = await register(client)
+    url = f"{API}/consultations/{slug}/proposals"
+    pt = {"title": "Inclusão digital", "description": "Acesso para todos."}
+    body = {"title": "Digital inclusion", "description": "Access.", "translations": {"pt": pt}}
+    translated = (await client.post(url, json=body, headers=person.headers)).json()["id"]
+    plain = (
+        await client.post(
+            url, json={"title": "Open data", "description": "Data."}, headers=person.headers
+        )
+    ).json()["id"]
+    portuguese = {"Accept-Language": "pt"}
+
+    call = await client.get(f"/c/{slug}/proposals", headers=portuguese)
+    shown = text_of(call.text, "li", id=f"proposal-{translated}")
+    assert "Inclusão digital" in shown
+    assert "Acesso para todos." in shown
+    assert "ainda sem tradução" not in shown
+    assert "(ainda sem tradução)" in text_of(call.text, "li", id=f"proposal-{plain}")
+    assert [e.text for e in elements(call.text, "span", lang="en")] == ["Open data", "Data."]
+
+    browser = await visitor()
+    await sign_in(browser, person.email, PASSWORD)
+    mine = await browser.get(f"/c/{slug}/proposals/mine", headers=portuguese)
+    assert "Inclusão digital" in text_of(mine.text, "li", id=f"proposal-{translated}")
+    assert elements(mine.text, "span", lang="en")[0].text == "Open data"
+    reviewer = await visitor()
+    await sign_in(reviewer, boss.email, PASSWORD)
+    queue = await reviewer.get(f"/c/{slug}/proposals/review", headers=portuguese)
+    assert "Inclusão digital" in text_of(queue.text, "label", for_=f"pick-{translated}")
+    assert elements(queue.text, "span", lang="en")[0].text == "Open data"
+    english = await reviewer.get(f"/c/{slug}/proposals/review", headers={"Accept-Language": "en"})
+    assert not elements(english.text, "span", class_="untranslated")
+
+
+async def test_the_proposal_form_takes_optional_translations(
+    client: httpx.AsyncClient, app: FastAPI, visitor: Visitor
+) -> None:
+    _, slug = await open_call(client, app, visitor)
+    person = await register(client)
+    browser = await visitor()
+    await sign_in(browser, person.email, PASSWORD)
+    form = f"/c/{slug}/proposals/new"
+    page = await browser.get(form)
+    assert "English" in text_of(page.text, "p", id="original-language")
+    assert elements(page.text, "input", name="translations-pt-title")
+    assert not elements(page.text, "input", name="translations-en-title")
+    assert "open" not in elements(page.text, "details", id="translations")[0].attrs
+    fields = {"title": "Digital inclusion", "description": "Access.", "step": "submit"}
+    before = snapshot(app)
+    refused = await submit(browser, form, form, fields | {"translations-pt-title": "x" * 301})
+    assert refused.status_code == 422
+    assert elements(refused.text, "ul", id="translations-pt-title-error")
+    assert "open" in elements(refused.text, "details", id="translations")[0].attrs
+    assert snapshot(app) == before
+    sent = await submit(
+        browser,
+        form,
+        form,
+        fields
+        | {"translations-pt-title": "Inclusão digital", "translations-fr-description": "Accès."},
+    )
+    assert sent.status_code == 303
+    listing = await client.get(f"{API}/consultations/{slug}/proposals")
+    assert listing.json()["items"][0]["translations"] == {
+        "fr": {"description": "Accès."},
+        "pt": {"title": "Inclusão digital"},
+    }

@@ -26,6 +26,7 @@ from app.web.pages.common import (
     page_router,
     tabs,
 )
+from app.web.pages.topics import other_languages, translations_of
 from app.web.rendering import redirect, render
 from app.web.visitors import CheckedForm, CurrentViewer, Viewer, text
 
@@ -60,7 +61,7 @@ def call_page(
         "proposals.html",
         consultation=consultation,
         tabs=tabs(access),
-        proposals=service.public(session, rows),
+        proposals=service.public(session, consultation, rows),
         total=total,
         chosen=status.value if status else "",
         statuses=[s.value for s in ProposalStatus],
@@ -85,6 +86,12 @@ def _form(
     if checked:
         query = f"{values['title']} {values['description']}"
         similar = service.similar(session, access.consultation, query)
+    errors = errors or FieldErrors()
+    # The translations stay folded away unless something is in them.
+    translating = any(
+        key.startswith("translations-") and (value or key in errors)
+        for key, value in values.items()
+    )
     return render(
         viewer,
         "proposal_form.html",
@@ -92,7 +99,9 @@ def _form(
         consultation=access.consultation,
         tabs=tabs(access),
         values=values,
-        errors=errors or FieldErrors(),
+        others=other_languages(access.consultation),
+        translating=translating,
+        errors=errors,
         checked=checked,
         similar=similar,
     )
@@ -112,10 +121,19 @@ def submit_proposal(
     proposes."""
     access = _participant(session, slug, viewer)
     values = {"title": text(form, "title"), "description": text(form, "description")}
+    for lang in other_languages(access.consultation):
+        for field in ("title", "description"):
+            values[f"translations-{lang}-{field}"] = text(form, f"translations-{lang}-{field}")
     if text(form, "step") == "check":
         return _form(viewer, session, access, values, checked=True)
     try:
-        data = ProposalCreate.model_validate(values)
+        data = ProposalCreate.model_validate(
+            {
+                "title": values["title"],
+                "description": values["description"],
+                "translations": translations_of(values, access.consultation),
+            }
+        )
     except ValidationError as exc:
         errors = FieldErrors.from_validation(exc)
         return _form(viewer, session, access, values, errors=errors, status=422)
@@ -134,7 +152,7 @@ def my_proposals(slug: str, viewer: CurrentViewer, session: SessionDep) -> Respo
         "my_proposals.html",
         consultation=access.consultation,
         tabs=tabs(access),
-        proposals=service.public(session, rows),
+        proposals=service.public(session, access.consultation, rows),
         reasons={p.id: p.reason for p in rows},
         accepting=lifecycle.accepts_proposals(access.consultation.state),
         limit=access.consultation.max_proposals_per_participant,
@@ -188,11 +206,11 @@ def review_queue(
         "proposals_review.html",
         consultation=access.consultation,
         tabs=tabs(access),
-        proposals=service.public(session, rows),
+        proposals=service.public(session, access.consultation, rows),
         chosen=shown.value,
         statuses=[s.value for s in ProposalStatus],
         decidable=lifecycle.proposals_decidable(access.consultation.state),
-        targets=service.public(session, open_rows),
+        targets=service.public(session, access.consultation, open_rows),
         topics=consultations.list_topics(session, access.consultation),
         errors=FieldErrors(),
     )

@@ -45,14 +45,12 @@ def results_page(
         method=name,
         max_age=settings.live_results_max_age_seconds,
     )
-    titles = {
-        t.id: text_in(t.title, "title", t.translations, viewer.lang)
-        for t in consultations.list_topics(session, consultation)
-    }
+    topics = {t.id: t for t in consultations.list_topics(session, consultation)}
+    titles = {i: text_in(t.title, "title", t.translations, viewer.lang) for i, t in topics.items()}
     return render(
         viewer,
         "results.html",
-        titles=titles,
+        topics=topics,
         consultation=consultation,
         tabs=tabs(access),
         ranking=ranking,

@@ -48,7 +48,7 @@ def _translation_values(consultation: Consultation, topic: Topic) -> dict[str, s
     return values
 
 
-def _translations_of(values: dict[str, str], consultation: Consultation) -> dict[str, object]:
+def translations_of(values: dict[str, str], consultation: Consultation) -> dict[str, object]:
     """The form's translations: a language left empty has none (it is removed)."""
     given: dict[str, object] = {}
     for lang in other_languages(consultation):
@@ -161,7 +161,7 @@ def save_topic(
     try:
         data = TopicUpdate.model_validate(
             _fields(values["title"], values["description"])
-            | {"translations": _translations_of(values, access.consultation)}
+            | {"translations": translations_of(values, access.consultation)}
         )
         consultations.update_topic(
             session, consultation=access.consultation, topic=topic, data=data, actor=access.actor
