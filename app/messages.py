@@ -14,6 +14,10 @@ def N_(message: str) -> str:  # noqa: N802 (gettext's conventional marker name)
     return message
 
 
+def NC_(context: str, message: str) -> str:  # noqa: N802 (as N_, with pgettext's context)
+    return message
+
+
 MESSAGES: tuple[str, ...] = (
     # Not found, forbidden, sign-in
     N_("No consultation '%(slug)s'."),
@@ -82,6 +86,11 @@ MESSAGES: tuple[str, ...] = (
     N_("The new order must name every %(what)s once."),
     N_("Committee seats are for the four committee groups: %(groups)s."),
     N_("Unknown scoring method '%(method)s'; one of: %(methods)s."),
+    # The schemas' rule errors, as the services repeat them for a whole change
+    N_("scale_min must be less than scale_max"),
+    N_("a scale has at most %(count)s levels"),
+    N_("scale_labels needs exactly one label per level"),
+    N_("ends_on must not be before starts_on"),
     N_("The password must not be your email address."),
     N_("The current password is wrong."),
     N_("This link is unknown, already used or expired; ask for a new one."),
@@ -126,6 +135,36 @@ MESSAGES: tuple[str, ...] = (
     N_("No webhook %(id)s."),
     N_("At most %(count)s webhooks can be registered; remove one first."),
 )
+
+# The words a sentence names a state, a lifecycle move or a proposal's status with ("a
+# consultation that is %(state)s"), by the placeholder that holds them: said in the reader's
+# language through the catalogue, under the context that tells the state "open" from the move
+# "open". A placeholder of moves holds a list ("close, reopen").
+STATE, MOVE, STATUS = "consultation state", "lifecycle move", "proposal status"
+PLACEHOLDER_WORDS: dict[str, str] = {"state": STATE, "move": MOVE, "moves": MOVE, "status": STATUS}
+WORDS: dict[str, tuple[str, ...]] = {
+    STATE: (
+        NC_("consultation state", "draft"),
+        NC_("consultation state", "proposals"),
+        NC_("consultation state", "open"),
+        NC_("consultation state", "closed"),
+        NC_("consultation state", "finalized"),
+    ),
+    MOVE: (
+        NC_("lifecycle move", "open the call for topics of"),
+        NC_("lifecycle move", "open_proposals"),
+        NC_("lifecycle move", "open"),
+        NC_("lifecycle move", "close"),
+        NC_("lifecycle move", "reopen"),
+        NC_("lifecycle move", "finalize"),
+    ),
+    STATUS: (
+        NC_("proposal status", "submitted"),
+        NC_("proposal status", "accepted"),
+        NC_("proposal status", "rejected"),
+        NC_("proposal status", "merged"),
+    ),
+}
 
 # The default rating scales: a consultation whose labels are exactly one of these shows them
 # in the reader's language (labels of one's own are shown as written).

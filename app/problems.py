@@ -55,9 +55,13 @@ def problem(
     **extensions: Any,
 ) -> JSONResponse:
     if request.url.path.startswith("/api"):
-        # The API says the detail in the caller's language (Accept-Language); the type, the
-        # machine-readable part, never changes. Pages translate the detail themselves.
-        detail = localize(detail, api_language(request))
+        # The API says the detail and each error's msg in the caller's language
+        # (Accept-Language); the type and loc, the machine-readable parts, never change. Pages
+        # translate the detail themselves.
+        lang = api_language(request)
+        detail = localize(detail, lang)
+        if isinstance(extensions.get("errors"), list):
+            extensions["errors"] = [_said(error, lang) for error in extensions["errors"]]
     body = problem_body(
         status,
         detail,
@@ -69,6 +73,12 @@ def problem(
     return JSONResponse(
         jsonable_encoder(body), status_code=status, headers=headers, media_type=PROBLEM_JSON
     )
+
+
+def _said(error: dict[str, Any], lang: str) -> dict[str, Any]:
+    """An error with its msg in `lang` where it is one of the app's sentences (pydantic's own
+    messages are not: they stay as pydantic says them)."""
+    return {**error, "msg": localize(str(error.get("msg", "")), lang)}
 
 
 def _validation_errors(exc: RequestValidationError) -> list[dict[str, Any]]:

@@ -38,8 +38,10 @@ def pytest_configure(config: pytest.Config) -> None:
 # The longest modules, first: pytest-xdist hands out modules (--dist loadscope) in collection
 # order, and a long module collected last ran alone at the end while the other workers idled.
 LONGEST_FIRST = (
-    "tests/web/test_browser.py",
     "tests/web/test_every_language.py",
+    "tests/web/test_browser_audit_pt_fr.py",
+    "tests/web/test_browser_audit_en_es.py",
+    "tests/web/test_browser.py",
     "tests/web/test_browser_proposals.py",
     "tests/outbox/test_sender_process.py",
     "tests/test_durability.py",

@@ -7,10 +7,15 @@ from pathlib import Path
 
 import httpx
 import pytest
+from fastapi import FastAPI
 
 from app import errors, messages
+from app.consultations.lifecycle import PHRASES, Move
+from app.proposals.models import ProposalStatus
+from app.vocabulary import ConsultationState
 from app.web.i18n import LANGUAGES, SOURCE_LANGUAGE, localize, scale_labels
 from tests.actors import API, register
+from tests.web.world import closed_with_ballots, open_consultation
 
 APP = Path(__file__).resolve().parents[1] / "app"
 # Callables whose first text argument is a sentence a person reads (Problem and
@@ -159,3 +164,100 @@ async def test_common_api_problems_are_translated(client: httpx.AsyncClient, lan
     assert invalid.json()["type"] == "urn:consulta:problem:validation"
     assert invalid.json()["detail"] == localize("The request has invalid values.", lang)
     assert invalid.json()["detail"] != "The request has invalid values."
+
+
+def test_every_state_move_and_status_has_its_word() -> None:
+    words = {context: set(said) for context, said in messages.WORDS.items()}
+    assert words[messages.STATE] == {state.value for state in ConsultationState}
+    assert words[messages.MOVE] == {move.value for move in Move} | set(PHRASES.values())
+    assert words[messages.STATUS] == {status.value for status in ProposalStatus}
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        (
+            "es",
+            "No se puede aplicar «abrir la convocatoria de temas» a una consulta en estado "
+            "«cerrada» (permitido desde «cerrada»: finalizar, reabrir).",
+        ),
+        (
+            "pt",
+            "Não é possível aplicar “abrir a chamada de temas” a uma consulta no estado "
+            "“encerrada” (permitido a partir de “encerrada”: finalizar, reabrir).",
+        ),
+        (
+            "fr",
+            "Impossible d\u2019appliquer « ouvrir l\u2019appel à thèmes » à une consultation à "
+            "l\u2019état "
+            "« clôturée » (possible depuis « clôturée » : finaliser, rouvrir).",
+        ),
+    ],
+)
+def test_states_and_moves_are_said_in_the_language(lang: str, expected: str) -> None:
+    english = (
+        "Cannot open the call for topics of a consultation that is closed "
+        "(allowed from closed: finalize, reopen)."
+    )
+    assert localize(english, lang) == expected
+    said = localize("The proposal was merged; it takes no more support.", lang)
+    assert {"es": "«fusionada»", "pt": "“mesclada”", "fr": "« fusionnée »"}[lang] in said
+
+
+def test_a_title_that_is_a_state_word_stays_as_written() -> None:
+    """Only the placeholders that name a state, a move or a status take its word."""
+    said = localize("A topic titled 'open' already exists.", "es")
+    assert said == "Ya existe un tema titulado «open»."
+
+
+@pytest.mark.anyio
+async def test_an_api_problem_says_the_state_in_the_accepted_language(
+    client: httpx.AsyncClient, app: FastAPI
+) -> None:
+    boss, slug, _ = await closed_with_ballots(client, app, participants=2)
+    headers = boss.headers | {"Accept-Language": "pt-BR"}
+    response = await client.post(f"{API}/consultations/{slug}/open", headers=headers)
+    assert response.status_code == 409
+    body = response.json()
+    assert body["state"] == "closed"  # the machine-readable part stays as it is
+    said = "Não é possível aplicar “abrir” a uma consulta no estado “encerrada”"
+    assert body["detail"].startswith(said)
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize(
+    ("lang", "msg"),
+    [
+        ("fr-HT, fr;q=0.8", "La note doit être un nombre entier de 1 à 5."),
+        ("en", "The score must be a whole number from 1 to 5."),
+    ],
+)
+async def test_an_error_msg_of_ours_is_said_in_the_accepted_language(
+    client: httpx.AsyncClient, app: FastAPI, lang: str, msg: str
+) -> None:
+    _, slug, ids = await open_consultation(client, app)
+    person = await register(client)
+    ballot = {"ratings": [{"topic_id": ids[0], "score": 9}]}
+    response = await client.put(
+        f"{API}/consultations/{slug}/ballot",
+        json=ballot,
+        headers=person.headers | {"Accept-Language": lang},
+    )
+    assert response.status_code == 422
+    body = response.json()
+    assert body["type"] == "urn:consulta:problem:invalid"
+    assert body["errors"] == [
+        {"loc": ["body", "ratings", 0, "score"], "msg": msg, "type": "value_error"}
+    ]
+    assert body["detail"] == msg
+
+
+@pytest.mark.anyio
+async def test_pydantics_own_msgs_stay_as_pydantic_says_them(client: httpx.AsyncClient) -> None:
+    answers = [
+        await client.post(f"{API}/accounts", headers={"Accept-Language": lang}, json={})
+        for lang in ("en", "pt")
+    ]
+    english, portuguese = (answer.json()["errors"] for answer in answers)
+    assert portuguese == english
+    assert portuguese[0]["msg"] == "Field required"

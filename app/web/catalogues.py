@@ -1,12 +1,12 @@
 """Refreshes the message catalogues after strings change: `python -m app.web.catalogues`.
 
 Extracts every message marked in the templates (`_()`, `ngettext`) and the Python modules
-(`N_()`, `_()`) of app/web, app/mail and the services' messages (app/messages.py), adds the
-scoring methods' titles and descriptions (app/scoring imports nothing from gettext, so no
-extractor can see them), writes `app/web/locale/messages.pot`, and brings every language's
-`.po` up to date with it: new messages arrive untranslated (or fuzzy, with a near match as a
-suggestion), messages no longer used are dropped. Translate the empty and fuzzy entries, then
-run `tests/web/test_languages.py`, which fails on any of them.
+(`N_()`, `_()`, and `NC_()` with a context) of app/web, app/mail and the services' messages
+(app/messages.py), adds the scoring methods' titles and descriptions (app/scoring imports
+nothing from gettext, so no extractor can see them), writes `app/web/locale/messages.pot`, and
+brings every language's `.po` up to date with it: new messages arrive untranslated (or fuzzy,
+with a near match as a suggestion), messages no longer used are dropped. Translate the empty
+and fuzzy entries, then run `tests/web/test_languages.py`, which fails on any of them.
 """
 
 import argparse
@@ -41,7 +41,7 @@ def template() -> Catalog:
     catalog = Catalog(project="Consulta", version="1.0", fuzzy=False)
     with (APP / "web" / "babel.cfg").open() as cfg:
         method_map, options_map = parse_mapping_cfg(cfg)  # type: ignore[no-untyped-call]
-    keywords = {**DEFAULT_KEYWORDS, "N_": None}
+    keywords = {**DEFAULT_KEYWORDS, "N_": None, "NC_": ((1, "c"), 2)}
     for source in SOURCES:
         if not source.exists():
             continue

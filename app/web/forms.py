@@ -81,6 +81,12 @@ def message_for(error: Mapping[str, Any]) -> Message:
     return Message(FALLBACK)
 
 
+def said(sentence: str) -> Message:
+    """A service's sentence next to a field: a schema rule's error as the form says it
+    (RULES), any other as it is (said in the page's language by its template)."""
+    return Message(RULES.get(sentence, sentence))
+
+
 class FieldErrors(dict[str, list[Message]]):
     """Messages by form field name; empty when the form is valid."""
 
@@ -105,5 +111,5 @@ class FieldErrors(dict[str, list[Message]]):
         errors = cls()
         for error in exc.extensions.get("errors", []):
             key = field_key(error.get("loc", ())) or fallback
-            errors.add(key, Message(str(error.get("msg", exc.detail))))
-        return errors or cls({fallback: [Message(exc.detail)]})
+            errors.add(key, said(str(error.get("msg", exc.detail))))
+        return errors or cls({fallback: [said(exc.detail)]})

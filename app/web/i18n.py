@@ -2,10 +2,12 @@
 
 import gettext
 import re
+from collections.abc import Mapping
 from datetime import date
 from functools import lru_cache
 from io import BytesIO
 from pathlib import Path
+from typing import Any
 
 from babel.dates import format_date
 from babel.messages.mofile import write_mo
@@ -94,8 +96,9 @@ def _templates() -> tuple[tuple[re.Pattern[str], str], ...]:
 def localize(text: str, lang: str) -> str:
     """A sentence of the app's in `lang`: a catalogue message as it is, or a service's
     sentence recognised by its template (app.messages), its variable parts kept (dates in the
-    language's format, parts that are sentences themselves translated). Anything else, such
-    as a message from a newer version or a person's own text, is returned as it is."""
+    language's format, parts that are sentences themselves translated, states and moves by
+    their words in app.messages.WORDS). Anything else, such as a message from a newer version
+    or a person's own text, is returned as it is."""
     if lang == SOURCE_LANGUAGE or not text:
         return text
     catalogue = translations(lang)
@@ -106,15 +109,26 @@ def localize(text: str, lang: str) -> str:
         match = pattern.fullmatch(text)
         if match is None:
             continue
-        target = catalogue.gettext(template)
-        if target == template:
+        if catalogue.gettext(template) == template:
             return text
-        params = {name: _part(value, lang) for name, value in match.groupdict().items()}
-        return target % params
+        return fill(template, match.groupdict(), lang)
     return text
 
 
-def _part(value: str, lang: str) -> str:
+def fill(template: str, params: Mapping[str, Any], lang: str) -> str:
+    """A catalogue message in `lang` with its parameters said as localize says a sentence's
+    variable parts (a date in the language's format, a state by its word)."""
+    if lang == SOURCE_LANGUAGE:
+        return template % params
+    said = {k: _part(k, v, lang) if isinstance(v, str) else v for k, v in params.items()}
+    return translations(lang).gettext(template) % said
+
+
+def _part(name: str, value: str, lang: str) -> str:
+    context = messages.PLACEHOLDER_WORDS.get(name)
+    if context is not None:  # a state, a move or a status (or a list of moves), by its word
+        words = value.split(", ")
+        return ", ".join(translations(lang).pgettext(context, word) for word in words)
     if _ISO_DATE.fullmatch(value):
         return format_date(date.fromisoformat(value), "medium", locale=lang)
     return localize(value, lang)

@@ -24,7 +24,7 @@ from app.translations import text_in
 from app.web import labels
 from app.web.countries import countries, country_name
 from app.web.forms import FieldErrors, Message
-from app.web.i18n import LANGUAGES, localize, request_language, translations
+from app.web.i18n import LANGUAGES, fill, localize, request_language, translations
 from app.web.visitors import CSRF_FIELD, FLASH_COOKIE, Viewer, leave_flash
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -50,7 +50,7 @@ def environment(lang: str) -> Environment:
             return localize(message, lang)
         if not message.params:
             return localize(message.msgid, lang)
-        return catalogue.gettext(message.msgid) % dict(message.params)
+        return fill(message.msgid, message.params, lang)
 
     def number(value: float | None, digits: int = 2) -> str:
         if value is None:

@@ -121,6 +121,26 @@ async def test_the_session_editor_reports_field_and_rule_errors_together(
     assert snapshot(app) == before
 
 
+async def test_the_session_editors_errors_are_in_the_pages_language(
+    client: httpx.AsyncClient, app: FastAPI
+) -> None:
+    boss, slug, _ = await closed_with_ballots(
+        client, app, participants=6, starts_on="2030-08-01", ends_on="2030-08-03"
+    )
+    await sign_in(client, boss.email, PASSWORD)
+    client.headers["Accept-Language"] = "fr"
+    editor = await follow(client, await add(client, slug, "Ouverture"))
+    link = f"/c/{slug}/committee/sessions/" + str(editor.url).rsplit("/", 1)[1]
+    form = {"csrf_token": csrf(editor.text), "title": "Ouverture", "format": "panel"}
+    late = {"starts_at": "2030-09-02T11:00", "ends_at": "2030-09-02T12:00"}  # after the event
+    page = await client.post(link, data=form | late)
+    assert page.status_code == 422
+    assert text_of(page.text, "ul", id="starts_at-error") == (
+        "La session doit avoir lieu pendant les dates de l\u2019événement, du 1 août 2030 au "
+        "3 août 2030."
+    )
+
+
 async def test_times_are_shown_without_seconds_and_with_the_zone(
     client: httpx.AsyncClient, app: FastAPI
 ) -> None:

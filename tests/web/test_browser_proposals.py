@@ -7,41 +7,25 @@ is the committee's too, see tests/web/test_proposal_pages.py.)"""
 import re
 from typing import Any
 
-from tests.web.browsing import BROWSER_MODULE
-from tests.web.test_browser import (  # the module's server, browser and API client
-    ADMIN,
-    AXE_SOURCE,
-    LOGIN,
-    WIDTHS,
-    Api,
-    Server,
-    api,  # noqa: F401
-    audit_page,
-    browser,  # noqa: F401
-    new_page,
-    server,  # noqa: F401
-    sign_in,
-)
+from tests.web import browsing
+from tests.web.auditing import AXE_SOURCE, audit_at_every_width
+from tests.web.browsing import ADMIN, BROWSER_MODULE, LOGIN, Api, Server, new_page, sign_in
+
+# The module's own served process, browser and API client (module-scoped fixtures).
+server, browser, api = browsing.server, browsing.browser, browsing.api
 
 pytestmark = BROWSER_MODULE
 
 
 def audited(page: Any, name: str, problems: list[str]) -> None:
     """axe-core's serious and critical violations (where it is installed) and overflow, at
-    each width, as tests/web/test_browser.py audits every other page."""
-    if not AXE_SOURCE:
-        return
-    for width in WIDTHS:
-        page.set_viewport_size({"width": width, "height": 900})
-        problems += audit_page(page, name, "en", width)
-    page.set_viewport_size({"width": 1100, "height": 900})
+    each width, as tests/web/auditing.py audits every other page."""
+    if AXE_SOURCE:
+        problems += audit_at_every_width(page, name, "en")
+        page.set_viewport_size({"width": 1100, "height": 900})
 
 
-def test_from_proposal_to_accepted_topic_to_rating(
-    server: Server,  # noqa: F811
-    browser: Any,  # noqa: F811
-    api: Api,  # noqa: F811
-) -> None:
+def test_from_proposal_to_accepted_topic_to_rating(server: Server, browser: Any, api: Api) -> None:
     from playwright.sync_api import expect
 
     server.ensure_admin()

@@ -12,7 +12,7 @@ from app.web.i18n import LANGUAGES, LOCALE_DIR, SOURCE_LANGUAGE, accepted_langua
 from tests.actors import API, PASSWORD, admin, create_consultation, move, register
 from tests.results.stored import random_ballots, store
 from tests.snapshots import snapshot
-from tests.web.html import elements, sign_in, submit, text_of
+from tests.web.html import csrf, elements, sign_in, submit, text_of
 from tests.web.world import closed_with_ballots, open_consultation
 
 pytestmark = pytest.mark.anyio
@@ -505,6 +505,22 @@ async def test_the_settings_page_takes_the_original_language_and_translations(
     )
     assert too_long.status_code == 422
     assert elements(too_long.text, "ul", id="translations-es-title-error")
+
+
+async def test_a_refused_move_names_the_state_in_the_pages_language(
+    client: httpx.AsyncClient, app: FastAPI
+) -> None:
+    boss, slug, _ = await open_consultation(client, app)
+    await sign_in(client, boss.email, PASSWORD)
+    client.headers["Accept-Language"] = "pt-BR"
+    confirmation = await client.get(f"/c/{slug}/close")
+    await move(client, boss, slug, "close")  # meanwhile, through the API
+    refused = await client.post(f"/c/{slug}/close", data={"csrf_token": csrf(confirmation.text)})
+    assert refused.status_code == 409
+    assert text_of(refused.text, "div", id="refused") == (
+        "Não é possível aplicar “encerrar” a uma consulta no estado “encerrada” "
+        "(permitido a partir de “encerrada”: finalizar, reabrir)."
+    )
 
 
 async def test_the_2017_agenda_stays_in_its_language_and_says_so(

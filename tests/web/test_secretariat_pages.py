@@ -152,6 +152,76 @@ async def test_settings_are_saved_and_the_rules_freeze_once_open(
     assert (stored["title"], stored["agenda_size"]) == ("Open now", 4)  # rules kept
 
 
+def settings_form(html: str) -> dict[str, str]:
+    """The settings form's fields as the page fills them (inputs, text areas, selects)."""
+    values = {
+        e.attrs["name"]: e.attrs.get("value", "")
+        for e in elements(html, "input")
+        if e.attrs.get("type") not in ("hidden", "checkbox") and "name" in e.attrs
+    }
+    values |= {e.attrs["name"]: e.text for e in elements(html, "textarea")}
+    for select in elements(html, "select"):
+        chosen = [o for o in select.children if o.tag == "option" and "selected" in o.attrs]
+        values[select.attrs["name"]] = chosen[0].attrs["value"] if chosen else ""
+    return values
+
+
+async def test_the_levels_names_are_translated_on_the_settings_page_until_the_rules_freeze(
+    client: httpx.AsyncClient, app: FastAPI
+) -> None:
+    boss = await secretariat(client, app)
+    labels = ["Not relevant", "Slightly", "Relevant", "Very", "Essential"]
+    made = await create_consultation(
+        client, boss, scale_labels=labels, translations={"fr": {"title": "Quels thèmes ?"}}
+    )
+    slug, action = str(made["slug"]), f"/c/{made['slug']}/settings"
+    page = await client.get(action)
+    assert elements(page.text, "textarea", name="translations-pt-scale_labels")
+    assert not elements(page.text, "textarea", name="translations-en-scale_labels")
+    form = settings_form(page.text)
+    assert form["translations-fr-title"] == "Quels thèmes ?"
+    portuguese = "Nada relevante\r\nPouco\r\nRelevante\r\nBastante\r\nEssencial"
+
+    before = snapshot(app)
+    forged = await client.post(action, data=form | {"translations-pt-scale_labels": portuguese})
+    assert forged.status_code == 403  # no CSRF token
+    short = await submit(client, action, action, form | {"translations-pt-scale_labels": "Um"})
+    assert short.status_code == 422
+    said = text_of(short.text, "ul", id="translations-pt-scale_labels-error")
+    assert said == "Give exactly one label per level, one per line."
+    assert text_of(short.text, "textarea", id="translations-pt-scale_labels") == "Um"  # kept
+    too_long = await submit(
+        client, action, action, form | {"translations-es-scale_labels": "x" * 101 + "\nb" * 4}
+    )
+    assert too_long.status_code == 422
+    assert text_of(too_long.text, "ul", id="translations-es-scale_labels-0-error")
+    assert snapshot(app) == before
+
+    saved = await submit(
+        client, action, action, form | {"translations-pt-scale_labels": portuguese}
+    )
+    assert "settings are saved" in flash((await follow(client, saved)).text)
+    stored = (await client.get(f"{API}/consultations/{slug}", headers=boss.headers)).json()
+    assert stored["translations"] == {
+        "fr": {"title": "Quels thèmes ?"},
+        "pt": {"scale_labels": ["Nada relevante", "Pouco", "Relevante", "Bastante", "Essencial"]},
+    }
+
+    # Once open, the names freeze with the rules: shown, disabled, and kept as they are.
+    await add_topics(client, boss, slug, ["Access"])
+    await client.post(f"{API}/consultations/{slug}/open", headers=boss.headers)
+    frozen = await client.get(action)
+    field = elements(frozen.text, "textarea", name="translations-pt-scale_labels")[0]
+    assert "disabled" in field.attrs
+    assert field.text.splitlines()[0] == "Nada relevante"
+    changed = settings_form(frozen.text) | {"translations-pt-scale_labels": "A\nB\nC\nD\nE"}
+    await follow(client, await submit(client, action, action, changed))
+    stored = (await client.get(f"{API}/consultations/{slug}", headers=boss.headers)).json()
+    assert stored["translations"]["pt"]["scale_labels"][0] == "Nada relevante"
+    ballot = await client.get(f"/c/{slug}", headers={"Accept-Language": "pt"})
+    assert "Bastante" in ballot.text
+
+
 async def test_topics_are_added_edited_reordered_and_deleted_while_draft(
     client: httpx.AsyncClient, app: FastAPI
 ) -> None:

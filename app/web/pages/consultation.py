@@ -17,7 +17,7 @@ from app.consultations.models import Consultation, Topic
 from app.deps import SecretDep, SessionDep
 from app.errors import Invalid
 from app.translations import text_in
-from app.web.forms import FieldErrors, Message
+from app.web.forms import FieldErrors, Message, said
 from app.web.i18n import N_, scale_labels
 from app.web.pages.accounts import switch_language
 from app.web.pages.common import consultation_for, form_address, page_router, tabs
@@ -155,5 +155,5 @@ def _ballot_errors(exc: Invalid, ratings: list[RatingIn]) -> FieldErrors:
         loc = list(error.get("loc", ()))
         index = loc[2] if len(loc) > 2 and isinstance(loc[2], int) else None
         key = f"{PREFIX}{ratings[index].topic_id}" if index is not None else "ballot"
-        errors.add(key, Message(str(error.get("msg", exc.detail))))
-    return errors or FieldErrors({"ballot": [Message(exc.detail)]})
+        errors.add(key, said(str(error.get("msg", exc.detail))))
+    return errors or FieldErrors({"ballot": [said(exc.detail)]})

@@ -16,10 +16,17 @@ from app.consultations import lifecycle
 from app.consultations import service as consultations
 from app.consultations.dependencies import Access
 from app.consultations.models import Consultation
-from app.consultations.schemas import RULE_FIELDS, ConsultationCreate, ConsultationUpdate
+from app.consultations.schemas import (
+    RULE_FIELDS,
+    ConsultationCreate,
+    ConsultationUpdate,
+    Rules,
+    check_translated_labels,
+)
 from app.deps import SessionDep
 from app.errors import Conflict, Invalid
 from app.results import service as results
+from app.web.forms import RULES as RULE_MESSAGES
 from app.web.forms import FieldErrors, Message
 from app.web.i18n import LANGUAGES, N_
 from app.web.pages.common import administered_for, managed_for, page_router, tabs
@@ -42,9 +49,10 @@ BACKGROUND = (
     "closes_at",
     "language",
 )
-# The consultation's texts a translation is entered for on the settings page (the scale's
-# labels are translated through the API).
+# The consultation's texts a translation is entered for on the settings page, and the scale's
+# labels (one per line, as the original's; they freeze with the rules).
 TRANSLATED = ("title", "description")
+LABELS = "scale_labels"
 RULES = (
     "scale_min",
     "scale_max",
@@ -79,13 +87,15 @@ def _values(consultation: Consultation) -> dict[str, Any]:
         if lang != consultation.language:
             for field in TRANSLATED:
                 values[f"translations-{lang}-{field}"] = stored.get(lang, {}).get(field) or ""
+            labels = stored.get(lang, {}).get(LABELS) or []
+            values[f"translations-{lang}-{LABELS}"] = "\n".join(labels)
     return values
 
 
 def _submitted(form: FormData, names: tuple[str, ...]) -> dict[str, Any]:
     values: dict[str, Any] = {name: text(form, name) for name in names}
     for lang in LANGUAGES:
-        for field in TRANSLATED:
+        for field in (*TRANSLATED, LABELS):
             name = f"translations-{lang}-{field}"
             if name in form:
                 values[name] = text(form, name)
@@ -102,20 +112,21 @@ def _payload(values: dict[str, Any], errors: FieldErrors) -> dict[str, Any]:
         if v != "" and k != "live_results" and not k.startswith("translations-")
     }
     payload["live_results"] = bool(values.get("live_results"))
-    translations: dict[str, dict[str, str] | None] = {}
+    translations: dict[str, dict[str, Any] | None] = {}
     for lang in LANGUAGES:
-        texts = {
+        texts: dict[str, Any] = {
             field: values[f"translations-{lang}-{field}"]
             for field in TRANSLATED
             if values.get(f"translations-{lang}-{field}")
         }
+        if values.get(f"translations-{lang}-{LABELS}"):
+            texts[LABELS] = _lines(values[f"translations-{lang}-{LABELS}"])
         if f"translations-{lang}-title" in values:
             translations[lang] = texts or None
     if translations:
         payload["translations"] = translations
     if values.get("scale_labels"):
-        lines = [line.strip() for line in values["scale_labels"].splitlines()]
-        payload["scale_labels"] = [line for line in lines if line]
+        payload["scale_labels"] = _lines(values["scale_labels"])
     if values.get("closes_at"):
         zone = values.get("timezone") if values.get("timezone") in available_timezones() else "UTC"
         try:
@@ -125,6 +136,27 @@ def _payload(values: dict[str, Any], errors: FieldErrors) -> dict[str, Any]:
             del payload["closes_at"]
             errors.add("closes_at", Message(N_("Enter a date and time.")))
     return payload
+
+
+def _lines(value: str) -> list[str]:
+    """A field of one entry per line: its non-empty lines, stripped."""
+    return [line.strip() for line in value.splitlines() if line.strip()]
+
+
+def _check_translated_labels(payload: dict[str, Any], errors: FieldErrors) -> None:
+    """Each language's level names counted against the scale as the API counts them, the
+    error next to that language's field (the API's own check cannot say which language)."""
+    try:
+        given = {k: payload[k] for k in ("scale_min", "scale_max") if k in payload}
+        scale = Rules.model_validate(given)
+    except ValidationError:
+        return  # the scale's own fields say what is wrong with it
+    for lang, texts in (payload.get("translations") or {}).items():
+        try:
+            check_translated_labels(scale.scale_min, scale.scale_max, {lang: texts})
+        except ValueError as exc:
+            errors.add(f"translations-{lang}-{LABELS}", Message(RULE_MESSAGES[str(exc)]))
+            del texts[LABELS]  # said once, next to its field
 
 
 def _form(
@@ -207,14 +239,14 @@ def save_settings(
     editable = lifecycle.rules_editable(consultation.state)
     values = _submitted(form, BACKGROUND + (RULES if editable else ()))
     current = _values(consultation)
-    if not editable:  # the rules are frozen: shown, not sent
-        values |= {name: current[name] for name in RULES}
+    stored = {k: v for k, v in current.items() if k.startswith("translations-") and LABELS in k}
+    if not editable:  # the rules and the levels' names are frozen: shown, not sent
+        values |= {name: current[name] for name in RULES} | stored
+    else:  # a form without a language's names leaves them as they are
+        values = stored | values
     errors = FieldErrors()
     payload = _payload(values, errors)
-    for lang, texts in (payload.get("translations") or {}).items():
-        labels = (consultation.translations or {}).get(lang, {}).get("scale_labels")
-        if labels:  # translated through the API; the form leaves them as they are
-            payload["translations"][lang] = (texts or {}) | {"scale_labels": labels}
+    _check_translated_labels(payload, errors)
     # The whole set, validated as a new consultation would be: field and rule errors at once.
     try:
         ConsultationCreate.model_validate(payload | {"slug": consultation.slug})
