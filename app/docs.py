@@ -9,6 +9,8 @@ from fastapi import APIRouter, FastAPI
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
+from app.routes import include
+
 ASSETS = Path(fastapi_offline.__file__).parent / "static"
 ASSETS_URL = "/docs-assets"
 router = APIRouter(include_in_schema=False)
@@ -58,5 +60,5 @@ def redoc() -> HTMLResponse:
 
 def install_docs(app: FastAPI) -> None:
     """Create the app with docs_url=None and redoc_url=None, then call this."""
-    app.include_router(router)
+    include(app, router)
     app.mount(ASSETS_URL, StaticFiles(directory=ASSETS), name="docs-assets")

@@ -32,6 +32,7 @@ from app.outbox.setup import make_dispatcher
 from app.problems import install_error_handlers
 from app.proposals.router import router as proposals_router
 from app.results.router import router as results_router
+from app.routes import include
 from app.server_secret import ServerSecret
 from app.web.site import install_pages
 from app.webhooks.openapi import document_webhooks
@@ -97,7 +98,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         )
     app.add_middleware(RequestContext)
 
-    app.include_router(health.router)
+    include(app, health.router)
     for router in (
         auth_router,
         personal_tokens_router,
@@ -111,7 +112,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         audit_router,
         webhooks_router,
     ):
-        app.include_router(router, prefix=API)
+        include(app, router, prefix=API)
     document_webhooks(app)
     document_security(app)
     install_docs(app)

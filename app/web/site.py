@@ -5,6 +5,7 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
+from app.routes import include
 from app.web.errors import install_page_errors
 from app.web.i18n import LANGUAGES
 from app.web.pages import (
@@ -51,6 +52,6 @@ def install_pages(app: FastAPI) -> None:
         tokens,
         webhooks,
     ):
-        app.include_router(module.router)
+        include(app, module.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     install_page_errors(app)
