@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
@@ -367,6 +368,8 @@ def main() -> None:
         with database as url:  # type: ignore[attr-defined]
             log(f"{name}: write path")
             section = report(name, run(url, args.repeat, log))
+            when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M")
+            section[1:1] = ["", f"Rerun alone {when} UTC (`python -m bench.server`)."]
             text = replace_section(text, f"Write path on {name}", section)
     RESULTS.write_text(text)
     log(f"updated {RESULTS}")
