@@ -202,7 +202,7 @@ def test_the_secretariat_runs_a_consultation_from_the_pages(
 
 @pytest.mark.parametrize(("lang", "year"), [("es", 2031), ("pt", 2033), ("fr", 2034)])
 def test_the_secretariat_runs_a_shorter_flow_in_another_language(
-    server: Server, browser: Any, lang: str, year: int
+    server: Server, browser: Any, api: Api, lang: str, year: int
 ) -> None:
     from playwright.sync_api import expect
 
@@ -227,6 +227,30 @@ def test_the_secretariat_runs_a_shorter_flow_in_another_language(
     page.get_by_role("link", name=_("Open the consultation…")).click()
     page.get_by_role("button", name=_("Open the consultation"), exact=True).click()
     expect(page.locator("#flash")).to_contain_text(_(FLASHES["opened"]))
+
+    # A participant registers, confirms her address from the mailed link and rates, all in
+    # this language.
+    email = f"participant-{lang}@example.org"
+    visitor = new_page(browser, LOCALES[lang], errors)
+    visitor.goto(f"{base}/c/{slug}")
+    visitor.get_by_role("link", name=_("register"), exact=True).click()
+    visitor.get_by_label(_("Email")).fill(email)
+    visitor.get_by_label(_("Password")).fill(PASSWORD)
+    visitor.get_by_label(_("Name shown to others")).fill("Maria Silva")
+    visitor.get_by_label(_("Stakeholder group")).select_option("civil_society")
+    visitor.get_by_label(_("Country")).select_option("BR" if lang == "pt" else "HT")
+    visitor.get_by_role("button", name=_("Create my account")).click()
+    expect(visitor).to_have_url(re.compile(f"/c/{slug}$"))
+    visitor.goto(api.link(email, "/verify"))
+    visitor.get_by_role("button", name=_("Confirm my email address")).click()
+    expect(visitor.locator("#verified")).to_contain_text(
+        _("Your email address is confirmed. Thank you!")
+    )
+    visitor.goto(f"{base}/c/{slug}")
+    visitor.locator("input[type='radio'][value='4']").first.check()
+    visitor.get_by_role("button", name=_("Save my ballot")).click()
+    expect(visitor.locator("#saved")).to_be_visible()
+    expect(visitor.locator("html")).to_have_attribute("lang", lang)
 
     page.get_by_role("link", name=_("Program committee")).click()
     page.get_by_label(_("Name"), exact=True).fill("Carlos Díaz")
@@ -256,6 +280,14 @@ def test_the_secretariat_runs_a_shorter_flow_in_another_language(
     expect(page.locator("#flash")).to_contain_text(_(FLASHES["finalized"]))
     expect(page.locator("li.session")).to_contain_text("Sesión de apertura")
     page.context.close()
+
+    # She reads the results and the agenda in her language.
+    for path, heading in (("results", _("Results")), ("agenda", _("Agenda"))):
+        visitor.goto(f"{base}/c/{slug}/{path}")
+        expect(visitor.locator("html")).to_have_attribute("lang", lang)
+        expect(visitor.locator("h1")).to_contain_text(heading)
+    expect(visitor.locator("li.session")).to_contain_text("Sesión de apertura")
+    visitor.context.close()
     assert errors == []
 
 
