@@ -332,8 +332,13 @@ def _decided(
         lang=proposer.language,
         template="proposal_decision",
         name=proposer.display_name,
-        consultation=consultation.title,
-        proposal=proposal.title,
+        # The titles as the proposer reads them: in their language where translated.
+        consultation=translations.text_in(
+            consultation.title, "title", consultation.translations, proposer.language
+        ),
+        proposal=translations.text_in(
+            proposal.title, "title", proposal.translations, proposer.language
+        ),
         decision=action,
         link=f"{mailer.public_url.rstrip('/')}/c/{consultation.slug}/proposals/mine",
         **{"reason": None, "target": None} | mail,

@@ -217,6 +217,22 @@ async def test_reject_mails_the_reason_in_the_proposers_language(call: Call) -> 
     assert mail["subject"] == "Una decisión sobre su propuesta"
 
 
+async def test_the_decision_mail_names_the_proposal_in_the_proposers_language(
+    call: Call,
+) -> None:
+    made = await propose_translated(call, call.alice, {"pt": {"title": "Inclusão digital"}})
+    with transaction(call.app.state.sessions, write=True) as session:
+        account = session.get(Account, call.alice.id)
+        assert account is not None
+        account.language = "pt"
+    rejected = await call.post(f"/{made['id']}/reject", call.boss, {"reason": "Fora do tema."})
+    assert rejected.status_code == 200
+    [mail] = decisions(call, call.alice)
+    assert mail["lang"] == "pt"
+    assert "Inclusão digital" in mail["text"]
+    assert "Digital inclusion" not in mail["text"]
+
+
 async def test_merge_carries_supporters_once_and_points_to_the_target(call: Call) -> None:
     a = await call.propose(call.alice, "Privacidad", "Texto A")
     b = await call.propose(call.bob, "Protección de datos personales", "Texto B")
