@@ -124,6 +124,10 @@ def serve(
         workers=workers,
         log_level=settings.log_level.lower(),
         proxy_headers=True,
+        # uvicorn kills a worker whose health-check thread has not answered within this time,
+        # dropping its requests in flight; its 5 s default killed busy but healthy workers
+        # under load (seen on a loaded 2-core machine).
+        timeout_worker_healthcheck=30,
     )
 
 
