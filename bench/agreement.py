@@ -17,6 +17,7 @@ import os
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 
 from sqlalchemy import Engine, delete, or_
 
@@ -151,27 +152,18 @@ def replace_sections(text: str, backend: str, section: list[str]) -> str:
 
 def main() -> None:
     # bench.run imports this module to run it with everything else.
-    from bench.run import RESULTS, log, postgres_database, sqlite_database
+    from bench.run import backends, log, update_results
 
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--quick", action="store_true", help="~100k ratings, to try it")
     args = parser.parse_args()
     shape = QUICK_SHAPE if args.quick else SHAPE
-    backends: list[tuple[str, object]] = [("SQLite", sqlite_database())]
-    pg = os.environ.get("CONSULTA_BENCH_POSTGRES_URL") or os.environ.get(
-        "CONSULTA_TEST_POSTGRES_URL", ""
-    )
-    if pg:
-        # A database of its own: this piece may run beside a whole bench.run on the same server.
-        backends.append(("PostgreSQL", postgres_database(pg, "consulta_bench_agreement")))
-    text = RESULTS.read_text() if RESULTS.exists() else "# Benchmark results\n"
-    for name, database in backends:
-        with database as url:  # type: ignore[attr-defined]
+    for name, fresh in backends("consulta_bench_agreement"):
+        with fresh() as url:
             log(f"{name}: method agreement")
-            text = replace_sections(text, name, report(name, run(url, shape, args.repeat, log)))
-    RESULTS.write_text(text)
-    log(f"updated {RESULTS}")
+            section = report(name, run(url, shape, args.repeat, log))
+        update_results(partial(replace_sections, backend=name, section=section))
 
 
 if __name__ == "__main__":

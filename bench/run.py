@@ -12,8 +12,8 @@ import platform
 import re
 import tempfile
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -49,6 +49,30 @@ def postgres_database(server_url: str, name: str = "consulta_bench") -> Iterator
         engine.dispose()
 
 
+def backends(
+    database: str = "consulta_bench",
+) -> list[tuple[str, Callable[[], AbstractContextManager[str]]]]:
+    """Each database to measure on, with a way to make a fresh one: SQLite always, PostgreSQL
+    when CONSULTA_BENCH_POSTGRES_URL (or CONSULTA_TEST_POSTGRES_URL) names a server. There the
+    database is `database`: one piece run on its own takes a name of its own, so that it may run
+    beside a whole bench.run on the same server."""
+    found: list[tuple[str, Callable[[], AbstractContextManager[str]]]] = [
+        ("SQLite", sqlite_database)
+    ]
+    server_url = os.environ.get("CONSULTA_BENCH_POSTGRES_URL") or os.environ.get(
+        "CONSULTA_TEST_POSTGRES_URL", ""
+    )
+    if server_url:
+        found.append(("PostgreSQL", lambda: postgres_database(server_url, database)))
+    return found
+
+
+def update_results(update: Callable[[str], str]) -> None:
+    """Rewrites RESULTS.md through `update` (a piece of the benchmarks run on its own)."""
+    RESULTS.write_text(update(RESULTS.read_text() if RESULTS.exists() else "# Benchmark results\n"))
+    log(f"updated {RESULTS}")
+
+
 def replace_section(text: str, heading: str, section: list[str], after: str | None = None) -> str:
     """`text` with its "### {heading}" section replaced by `section` (for a piece of the
     benchmarks run on its own); a new section goes after the section `after`, or at the end."""
@@ -74,14 +98,6 @@ def main() -> None:
         if args.quick
         else [(5_880, 20), (58_800, 20), ranking.SCHULZE_SHAPE]
     )
-    backends: list[tuple[str, object]] = [("SQLite", sqlite_database())]
-    pg = (
-        os.environ.get("CONSULTA_BENCH_POSTGRES_URL")
-        or os.environ.get("CONSULTA_TEST_POSTGRES_URL")
-        or ""
-    )
-    if pg:
-        backends.append(("PostgreSQL", postgres_database(pg)))
     lines = [
         "# Benchmark results",
         "",
@@ -90,18 +106,18 @@ def main() -> None:
         f"{args.repeat} repetitions each. Regenerate with `python -m bench.run`.",
         "",
     ]
-    for name, database in backends:
-        with database as url:  # type: ignore[attr-defined]
+    for name, fresh in backends():
+        with fresh() as url:
             log(f"{name}: write path")
             lines += server.report(name, server.run(url, args.repeat, log))
-        with sqlite_database() if name == "SQLite" else postgres_database(pg) as url:
+        with fresh() as url:
             log(f"{name}: rankings")
             lines += ranking.report(name, ranking.run(url, sizes, args.repeat, log))
-        with sqlite_database() if name == "SQLite" else postgres_database(pg) as url:
+        with fresh() as url:
             log(f"{name}: method agreement")
             shape = agreement.QUICK_SHAPE if args.quick else agreement.SHAPE
             lines += agreement.report(name, agreement.run(url, shape, args.repeat, log))
-        with sqlite_database() if name == "SQLite" else postgres_database(pg) as url:
+        with fresh() as url:
             log(f"{name}: bulk import")
             lines += imports.report(name, imports.run(url, sizes[1][0] // 5, log))
     RESULTS.write_text("\n".join(lines) + "\n")

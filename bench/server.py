@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 
 import httpx
@@ -354,25 +355,18 @@ def main() -> None:
     and replaces its sections in RESULTS.md."""
     import argparse
 
-    from bench.run import RESULTS, log, postgres_database, replace_section, sqlite_database
+    from bench.run import backends, log, replace_section, update_results
 
     parser = argparse.ArgumentParser(description=main.__doc__)
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
-    backends: list[tuple[str, object]] = [("SQLite", sqlite_database())]
-    pg = os.environ.get("CONSULTA_BENCH_POSTGRES_URL", "")
-    if pg:
-        backends.append(("PostgreSQL", postgres_database(pg, "consulta_bench_write_path")))
-    text = RESULTS.read_text() if RESULTS.exists() else "# Benchmark results\n"
-    for name, database in backends:
-        with database as url:  # type: ignore[attr-defined]
+    for name, fresh in backends("consulta_bench_write_path"):
+        with fresh() as url:
             log(f"{name}: write path")
             section = report(name, run(url, args.repeat, log))
-            when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M")
-            section[1:1] = ["", f"Rerun alone {when} UTC (`python -m bench.server`)."]
-            text = replace_section(text, f"Write path on {name}", section)
-    RESULTS.write_text(text)
-    log(f"updated {RESULTS}")
+        when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M")
+        section[1:1] = ["", f"Rerun alone {when} UTC (`python -m bench.server`)."]
+        update_results(partial(replace_section, heading=f"Write path on {name}", section=section))
 
 
 if __name__ == "__main__":
