@@ -184,14 +184,7 @@ def create_session(
     )
     session.add(row)
     session.flush()
-    audit.consultation_event(
-        session,
-        consultation,
-        "session.create",
-        actor=actor,
-        target=("session", row.id),
-        detail={"title": row.title},
-    )
+    audit.item_created(session, consultation, "session", row, actor=actor)
     return row
 
 
@@ -226,14 +219,7 @@ def update_session(
     for field, value in changes.items():
         setattr(row, field, value)
     session.flush()
-    audit.consultation_event(
-        session,
-        consultation,
-        "session.update",
-        actor=actor,
-        target=("session", row.id),
-        detail={"fields": sorted(data.model_fields_set)},
-    )
+    audit.item_updated(session, consultation, "session", row, data.model_fields_set, actor=actor)
     return row
 
 
@@ -259,14 +245,7 @@ def delete_session(
 ) -> None:
     _require_editable(consultation)
     session.delete(row)
-    audit.consultation_event(
-        session,
-        consultation,
-        "session.delete",
-        actor=actor,
-        target=("session", row.id),
-        detail={"title": row.title},
-    )
+    audit.item_deleted(session, consultation, "session", row, actor=actor)
 
 
 def from_ranking(

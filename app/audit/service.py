@@ -1,4 +1,5 @@
-from typing import Any
+from collections.abc import Iterable
+from typing import Any, Protocol
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -96,6 +97,65 @@ def consultation_event(
         target_id=target_id,
         consultation_id=consultation.id,
         detail=detail,
+    )
+
+
+class Item(Protocol):
+    """What the consultation holds and its secretariat or participants create, change and
+    delete: a topic, a session, a proposal."""
+
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def title(self) -> str: ...
+
+
+def item_created(
+    session: Session, consultation: Consultation, noun: str, item: Item, *, actor: Account
+) -> AuditEntry:
+    """`noun.create`, naming the new item's title."""
+    return consultation_event(
+        session,
+        consultation,
+        f"{noun}.create",
+        actor=actor,
+        target=(noun, item.id),
+        detail={"title": item.title},
+    )
+
+
+def item_updated(
+    session: Session,
+    consultation: Consultation,
+    noun: str,
+    item: Item,
+    fields: Iterable[str],
+    *,
+    actor: Account,
+) -> AuditEntry:
+    """`noun.update`, naming the fields that changed."""
+    return consultation_event(
+        session,
+        consultation,
+        f"{noun}.update",
+        actor=actor,
+        target=(noun, item.id),
+        detail={"fields": sorted(fields)},
+    )
+
+
+def item_deleted(
+    session: Session, consultation: Consultation, noun: str, item: Item, *, actor: Account
+) -> AuditEntry:
+    """`noun.delete`, naming the deleted item's title."""
+    return consultation_event(
+        session,
+        consultation,
+        f"{noun}.delete",
+        actor=actor,
+        target=(noun, item.id),
+        detail={"title": item.title},
     )
 
 

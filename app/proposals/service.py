@@ -197,14 +197,7 @@ def submit(
     )
     session.add(proposal)
     session.flush()
-    audit.consultation_event(
-        session,
-        consultation,
-        "proposal.create",
-        actor=account,
-        target=("proposal", proposal.id),
-        detail={"title": proposal.title},
-    )
+    audit.item_created(session, consultation, "proposal", proposal, actor=account)
     shown = public(session, consultation, [proposal])[0].model_dump(mode="json")
     webhooks.emit(session, WebhookEvent.proposal_submitted, shown)
     found = similar(session, consultation, f"{data.title} {data.description}", but=proposal.id)
@@ -237,14 +230,7 @@ def edit(
     for field, value in changes.items():
         setattr(proposal, field, value)
     session.flush()
-    audit.consultation_event(
-        session,
-        consultation,
-        "proposal.update",
-        actor=account,
-        target=("proposal", proposal.id),
-        detail={"fields": sorted(changes)},
-    )
+    audit.item_updated(session, consultation, "proposal", proposal, changes, actor=account)
     return proposal
 
 
