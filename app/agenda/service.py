@@ -184,7 +184,7 @@ def create_session(
     )
     session.add(row)
     session.flush()
-    audit.item_created(session, consultation, "session", row, actor=actor)
+    audit.item_event(session, consultation, "session", "create", row, actor=actor)
     return row
 
 
@@ -219,7 +219,9 @@ def update_session(
     for field, value in changes.items():
         setattr(row, field, value)
     session.flush()
-    audit.item_updated(session, consultation, "session", row, data.model_fields_set, actor=actor)
+    audit.item_event(
+        session, consultation, "session", "update", row, actor=actor, fields=data.model_fields_set
+    )
     return row
 
 
@@ -245,7 +247,7 @@ def delete_session(
 ) -> None:
     _require_editable(consultation)
     session.delete(row)
-    audit.item_deleted(session, consultation, "session", row, actor=actor)
+    audit.item_event(session, consultation, "session", "delete", row, actor=actor)
 
 
 def from_ranking(

@@ -111,51 +111,21 @@ class Item(Protocol):
     def title(self) -> str: ...
 
 
-def item_created(
-    session: Session, consultation: Consultation, noun: str, item: Item, *, actor: Account
-) -> AuditEntry:
-    """`noun.create`, naming the new item's title."""
-    return consultation_event(
-        session,
-        consultation,
-        f"{noun}.create",
-        actor=actor,
-        target=(noun, item.id),
-        detail={"title": item.title},
-    )
-
-
-def item_updated(
+def item_event(
     session: Session,
     consultation: Consultation,
     noun: str,
+    verb: str,
     item: Item,
-    fields: Iterable[str],
     *,
     actor: Account,
+    fields: Iterable[str] | None = None,
 ) -> AuditEntry:
-    """`noun.update`, naming the fields that changed."""
+    """`noun.verb` about one item, naming the fields that changed (an update) or else the
+    item's title (a create, a delete)."""
+    detail = {"title": item.title} if fields is None else {"fields": sorted(fields)}
     return consultation_event(
-        session,
-        consultation,
-        f"{noun}.update",
-        actor=actor,
-        target=(noun, item.id),
-        detail={"fields": sorted(fields)},
-    )
-
-
-def item_deleted(
-    session: Session, consultation: Consultation, noun: str, item: Item, *, actor: Account
-) -> AuditEntry:
-    """`noun.delete`, naming the deleted item's title."""
-    return consultation_event(
-        session,
-        consultation,
-        f"{noun}.delete",
-        actor=actor,
-        target=(noun, item.id),
-        detail={"title": item.title},
+        session, consultation, f"{noun}.{verb}", actor=actor, target=(noun, item.id), detail=detail
     )
 
 

@@ -373,7 +373,7 @@ def add_topic(
     )
     with conflict_on_duplicate(session, f"A topic titled '{data.title}' already exists."):
         session.add(topic)
-    audit.item_created(session, consultation, "topic", topic, actor=actor)
+    audit.item_event(session, consultation, "topic", "create", topic, actor=actor)
     return topic
 
 
@@ -397,7 +397,7 @@ def update_topic(
         setattr(topic, field, value)
     with conflict_on_duplicate(session, "A topic with this title already exists."):
         session.flush()
-    audit.item_updated(session, consultation, "topic", topic, changes, actor=actor)
+    audit.item_event(session, consultation, "topic", "update", topic, actor=actor, fields=changes)
     return topic
 
 
@@ -423,4 +423,4 @@ def delete_topic(
 ) -> None:
     _require_topics_editable(consultation)
     session.delete(topic)
-    audit.item_deleted(session, consultation, "topic", topic, actor=actor)
+    audit.item_event(session, consultation, "topic", "delete", topic, actor=actor)

@@ -197,7 +197,7 @@ def submit(
     )
     session.add(proposal)
     session.flush()
-    audit.item_created(session, consultation, "proposal", proposal, actor=account)
+    audit.item_event(session, consultation, "proposal", "create", proposal, actor=account)
     shown = public(session, consultation, [proposal])[0].model_dump(mode="json")
     webhooks.emit(session, WebhookEvent.proposal_submitted, shown)
     found = similar(session, consultation, f"{data.title} {data.description}", but=proposal.id)
@@ -230,7 +230,9 @@ def edit(
     for field, value in changes.items():
         setattr(proposal, field, value)
     session.flush()
-    audit.item_updated(session, consultation, "proposal", proposal, changes, actor=account)
+    audit.item_event(
+        session, consultation, "proposal", "update", proposal, actor=account, fields=changes
+    )
     return proposal
 
 
