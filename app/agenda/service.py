@@ -184,14 +184,7 @@ def create_session(
     )
     session.add(row)
     session.flush()
-    audit.consultation_event(
-        session,
-        consultation,
-        "session.create",
-        actor=actor,
-        target=("session", row.id),
-        detail={"title": row.title},
-    )
+    audit.item_event(session, consultation, "session", "create", row, actor=actor)
     return row
 
 
@@ -226,13 +219,8 @@ def update_session(
     for field, value in changes.items():
         setattr(row, field, value)
     session.flush()
-    audit.consultation_event(
-        session,
-        consultation,
-        "session.update",
-        actor=actor,
-        target=("session", row.id),
-        detail={"fields": sorted(data.model_fields_set)},
+    audit.item_event(
+        session, consultation, "session", "update", row, actor=actor, fields=data.model_fields_set
     )
     return row
 
@@ -259,14 +247,7 @@ def delete_session(
 ) -> None:
     _require_editable(consultation)
     session.delete(row)
-    audit.consultation_event(
-        session,
-        consultation,
-        "session.delete",
-        actor=actor,
-        target=("session", row.id),
-        detail={"title": row.title},
-    )
+    audit.item_event(session, consultation, "session", "delete", row, actor=actor)
 
 
 def from_ranking(

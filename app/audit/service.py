@@ -1,4 +1,5 @@
-from typing import Any
+from collections.abc import Iterable
+from typing import Any, Protocol
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -96,6 +97,35 @@ def consultation_event(
         target_id=target_id,
         consultation_id=consultation.id,
         detail=detail,
+    )
+
+
+class Item(Protocol):
+    """What the consultation holds and its secretariat or participants create, change and
+    delete: a topic, a session, a proposal."""
+
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def title(self) -> str: ...
+
+
+def item_event(
+    session: Session,
+    consultation: Consultation,
+    noun: str,
+    verb: str,
+    item: Item,
+    *,
+    actor: Account,
+    fields: Iterable[str] | None = None,
+) -> AuditEntry:
+    """`noun.verb` about one item, naming the fields that changed (an update) or else the
+    item's title (a create, a delete)."""
+    detail = {"title": item.title} if fields is None else {"fields": sorted(fields)}
+    return consultation_event(
+        session, consultation, f"{noun}.{verb}", actor=actor, target=(noun, item.id), detail=detail
     )
 
 

@@ -24,6 +24,11 @@ from app.vocabulary import StakeholderGroup
 
 VERIFY_LIFETIME = timedelta(hours=48)
 RESET_LIFETIME = timedelta(hours=1)
+# Per purpose of an EmailToken: how long it lasts, the mail that carries it, the page it opens.
+EMAIL_LINKS = {
+    VERIFY: (VERIFY_LIFETIME, "verify", "/verify"),
+    RESET: (RESET_LIFETIME, "reset", "/reset-password"),
+}
 BAD_TOKEN = "This link is unknown, already used or expired; ask for a new one."  # noqa: S105
 
 
@@ -121,6 +126,20 @@ def _issue_email_token(
     return token
 
 
+def _mail_email_token(session: Session, *, account: Account, mailer: Mailer, purpose: str) -> None:
+    """Mails the account a link with a new token for `purpose` (see _issue_email_token)."""
+    lifetime, template, path = EMAIL_LINKS[purpose]
+    token = _issue_email_token(session, account=account, purpose=purpose, lifetime=lifetime)
+    mailer.queue(
+        session,
+        to=account.email,
+        lang=account.language,
+        template=template,
+        name=account.display_name,
+        link=mailer.link(path, token=token),
+    )
+
+
 def _use_email_token(session: Session, *, token: str, purpose: str) -> Account:
     """The token's account. The token is deleted by the same statement that finds it, so two
     requests with one token cannot both use it. Unknown, used, expired or for another purpose:
@@ -140,15 +159,7 @@ def _use_email_token(session: Session, *, token: str, purpose: str) -> Account:
 def send_verification(session: Session, *, account: Account, mailer: Mailer) -> None:
     if account.email_verified:
         raise Conflict("Your email address is already verified.")
-    token = _issue_email_token(session, account=account, purpose=VERIFY, lifetime=VERIFY_LIFETIME)
-    mailer.queue(
-        session,
-        to=account.email,
-        lang=account.language,
-        template="verify",
-        name=account.display_name,
-        link=mailer.link("/verify", token=token),
-    )
+    _mail_email_token(session, account=account, mailer=mailer, purpose=VERIFY)
 
 
 def _mark_verified(session: Session, account: Account) -> None:
@@ -173,15 +184,7 @@ def request_password_reset(session: Session, *, email: str, mailer: Mailer) -> N
     account = get_by_email(session, email)
     if account is None:
         return
-    token = _issue_email_token(session, account=account, purpose=RESET, lifetime=RESET_LIFETIME)
-    mailer.queue(
-        session,
-        to=account.email,
-        lang=account.language,
-        template="reset",
-        name=account.display_name,
-        link=mailer.link("/reset-password", token=token),
-    )
+    _mail_email_token(session, account=account, mailer=mailer, purpose=RESET)
 
 
 def confirm_password_reset(

@@ -373,14 +373,7 @@ def add_topic(
     )
     with conflict_on_duplicate(session, f"A topic titled '{data.title}' already exists."):
         session.add(topic)
-    audit.consultation_event(
-        session,
-        consultation,
-        "topic.create",
-        actor=actor,
-        target=("topic", topic.id),
-        detail={"title": topic.title},
-    )
+    audit.item_event(session, consultation, "topic", "create", topic, actor=actor)
     return topic
 
 
@@ -404,14 +397,7 @@ def update_topic(
         setattr(topic, field, value)
     with conflict_on_duplicate(session, "A topic with this title already exists."):
         session.flush()
-    audit.consultation_event(
-        session,
-        consultation,
-        "topic.update",
-        actor=actor,
-        target=("topic", topic.id),
-        detail={"fields": sorted(changes)},
-    )
+    audit.item_event(session, consultation, "topic", "update", topic, actor=actor, fields=changes)
     return topic
 
 
@@ -437,11 +423,4 @@ def delete_topic(
 ) -> None:
     _require_topics_editable(consultation)
     session.delete(topic)
-    audit.consultation_event(
-        session,
-        consultation,
-        "topic.delete",
-        actor=actor,
-        target=("topic", topic.id),
-        detail={"title": topic.title},
-    )
+    audit.item_event(session, consultation, "topic", "delete", topic, actor=actor)

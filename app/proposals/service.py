@@ -197,14 +197,7 @@ def submit(
     )
     session.add(proposal)
     session.flush()
-    audit.consultation_event(
-        session,
-        consultation,
-        "proposal.create",
-        actor=account,
-        target=("proposal", proposal.id),
-        detail={"title": proposal.title},
-    )
+    audit.item_event(session, consultation, "proposal", "create", proposal, actor=account)
     shown = public(session, consultation, [proposal])[0].model_dump(mode="json")
     webhooks.emit(session, WebhookEvent.proposal_submitted, shown)
     found = similar(session, consultation, f"{data.title} {data.description}", but=proposal.id)
@@ -237,13 +230,8 @@ def edit(
     for field, value in changes.items():
         setattr(proposal, field, value)
     session.flush()
-    audit.consultation_event(
-        session,
-        consultation,
-        "proposal.update",
-        actor=account,
-        target=("proposal", proposal.id),
-        detail={"fields": sorted(changes)},
+    audit.item_event(
+        session, consultation, "proposal", "update", proposal, actor=account, fields=changes
     )
     return proposal
 

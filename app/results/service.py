@@ -10,6 +10,7 @@ seconds old (see _cached).
 import csv
 import io
 import logging
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any, TypeVar
 
@@ -149,6 +150,27 @@ def _store(
         log.warning("a result could not be cached: %s", type(error).__name__)
 
 
+def _cached_or_computed(
+    session: Session,
+    consultation: Consultation,
+    key: str,
+    model: type[T],
+    max_age: float,
+    compute: Callable[[int], T],
+    *,
+    family: str | None = None,
+) -> T:
+    """The result cached under `key` (see _cached), or `compute(version)`'s, stored under the
+    tally version it was computed from."""
+    version = queries.tally_version(session, consultation.id)
+    cached = _cached(session, consultation, key, version, model, max_age)
+    if cached is not None:
+        return cached
+    result = compute(version)
+    _store(session, consultation.id, key, version, result.model_dump_json(), family=family)
+    return result
+
+
 def ballot_digest(session: Session, consultation: Consultation, version: int) -> str:
     row = session.get(CachedResult, (consultation.id, "ballots-digest"))
     if row is not None and row.version == version:
@@ -169,36 +191,35 @@ def ranking(
     consultation is open (see _cached). Groups below min_group_size are folded into `other`
     for every caller, committee and admins included: a group of one would show that person's
     ratings."""
-    version = queries.tally_version(session, consultation.id)
-    key = f"ranking:{method}"
-    cached = _cached(session, consultation, key, version, Ranking, max_age)
-    if cached is not None:
-        return cached
-    needs = scoring.METHODS[method].needs
-    tallies = queries.tallies(
-        session,
-        consultation,
-        with_profiles=needs == "profiles",
-        with_pairwise=needs == "pairwise",
+
+    def compute(version: int) -> Ranking:
+        needs = scoring.METHODS[method].needs
+        tallies = queries.tallies(
+            session,
+            consultation,
+            with_profiles=needs == "profiles",
+            with_pairwise=needs == "pairwise",
+        )
+        entries = scoring.rank(
+            method,
+            tallies,
+            prior_weight=consultation.prior_weight,
+            min_group_size=consultation.min_group_size,
+            fold_groups=True,
+        )
+        return Ranking(
+            method=method,
+            participants=tallies.participants,
+            ratings=sum(sum(counts) for counts in tallies.histograms.values()),
+            ballot_digest=ballot_digest(session, consultation, version),
+            computed_at=utcnow(),
+            groups_folded=True,
+            entries=[_entry(e) for e in entries],
+        )
+
+    return _cached_or_computed(
+        session, consultation, f"ranking:{method}", Ranking, max_age, compute
     )
-    entries = scoring.rank(
-        method,
-        tallies,
-        prior_weight=consultation.prior_weight,
-        min_group_size=consultation.min_group_size,
-        fold_groups=True,
-    )
-    result = Ranking(
-        method=method,
-        participants=tallies.participants,
-        ratings=sum(sum(counts) for counts in tallies.histograms.values()),
-        ballot_digest=ballot_digest(session, consultation, version),
-        computed_at=utcnow(),
-        groups_folded=True,
-        entries=[_entry(e) for e in entries],
-    )
-    _store(session, consultation.id, key, version, result.model_dump_json())
-    return result
 
 
 def _entry(entry: scoring.Entry) -> RankingEntry:
@@ -261,40 +282,40 @@ def stability(
     max_age: float = 0.0,
 ) -> Stability:
     top = top or consultation.agenda_size
-    version = queries.tally_version(session, consultation.id)
     key = f"stability:{method}:{top}:{draws}:{seed}"
-    cached = _cached(session, consultation, key, version, Stability, max_age)
-    if cached is not None:
-        return cached
-    matrix = queries.rating_matrix(session, consultation)
-    report = scoring.stability(
-        method,
-        matrix,
-        top=top,
-        prior_weight=consultation.prior_weight,
-        min_group_size=consultation.min_group_size,
-        draws=draws,
-        seed=seed,
+
+    def compute(_version: int) -> Stability:
+        matrix = queries.rating_matrix(session, consultation)
+        report = scoring.stability(
+            method,
+            matrix,
+            top=top,
+            prior_weight=consultation.prior_weight,
+            min_group_size=consultation.min_group_size,
+            draws=draws,
+            seed=seed,
+        )
+        return Stability(
+            method=method,
+            top=top,
+            draws=draws,
+            seed=seed,
+            participants=len(matrix.groups),
+            note=STABILITY_NOTE,
+            entries=[
+                StabilityEntry(
+                    topic=TopicBrief(id=s.topic.id, title=s.topic.title),
+                    rank=s.rank,
+                    p_top=s.p_top,
+                    rank_interval=s.rank_interval,
+                )
+                for s in report
+            ],
+        )
+
+    return _cached_or_computed(
+        session, consultation, key, Stability, max_age, compute, family="stability:"
     )
-    result = Stability(
-        method=method,
-        top=top,
-        draws=draws,
-        seed=seed,
-        participants=len(matrix.groups),
-        note=STABILITY_NOTE,
-        entries=[
-            StabilityEntry(
-                topic=TopicBrief(id=s.topic.id, title=s.topic.title),
-                rank=s.rank,
-                p_top=s.p_top,
-                rank_interval=s.rank_interval,
-            )
-            for s in report
-        ],
-    )
-    _store(session, consultation.id, key, version, result.model_dump_json(), family="stability:")
-    return result
 
 
 def agreement(
@@ -304,36 +325,35 @@ def agreement(
     between every two, the topics in the top `top` under all of them, and under some only.
     Cached like a ranking; the same for every caller, since it shows no group's figures."""
     top = top or consultation.agenda_size
-    version = queries.tally_version(session, consultation.id)
-    key = f"agreement:{top}"
-    cached = _cached(session, consultation, key, version, Agreement, max_age)
-    if cached is not None:
-        return cached
-    needs = {m.needs for m in scoring.METHODS.values()}
-    tallies = queries.tallies(
-        session,
-        consultation,
-        with_profiles="profiles" in needs,
-        with_pairwise="pairwise" in needs,
+
+    def compute(version: int) -> Agreement:
+        needs = {m.needs for m in scoring.METHODS.values()}
+        tallies = queries.tallies(
+            session,
+            consultation,
+            with_profiles="profiles" in needs,
+            with_pairwise="pairwise" in needs,
+        )
+        found = scoring.agreement(
+            tallies,
+            top=top,
+            prior_weight=consultation.prior_weight,
+            min_group_size=consultation.min_group_size,
+        )
+        return Agreement(
+            top=top,
+            methods=list(found.methods),
+            kendall_tau={m: dict(row) for m, row in found.kendall_tau.items()},
+            in_all=[t.id for t in found.in_all],
+            in_some=[
+                DoubtfulTopic(topic_id=d.topic.id, title=d.topic.title, methods=list(d.methods))
+                for d in found.in_some
+            ],
+            participants=tallies.participants,
+            ballot_digest=ballot_digest(session, consultation, version),
+            computed_at=utcnow(),
+        )
+
+    return _cached_or_computed(
+        session, consultation, f"agreement:{top}", Agreement, max_age, compute
     )
-    found = scoring.agreement(
-        tallies,
-        top=top,
-        prior_weight=consultation.prior_weight,
-        min_group_size=consultation.min_group_size,
-    )
-    result = Agreement(
-        top=top,
-        methods=list(found.methods),
-        kendall_tau={m: dict(row) for m, row in found.kendall_tau.items()},
-        in_all=[t.id for t in found.in_all],
-        in_some=[
-            DoubtfulTopic(topic_id=d.topic.id, title=d.topic.title, methods=list(d.methods))
-            for d in found.in_some
-        ],
-        participants=tallies.participants,
-        ballot_digest=ballot_digest(session, consultation, version),
-        computed_at=utcnow(),
-    )
-    _store(session, consultation.id, key, version, result.model_dump_json())
-    return result
