@@ -2,13 +2,26 @@
 the same way, each move then applied (checked and audited) by its own service."""
 
 from collections.abc import Sequence
+from typing import Protocol, TypeVar
 
 from app.errors import Invalid
 
 
-def moves(positions: dict[int, int], order: Sequence[int], *, noun: str) -> list[tuple[int, int]]:
-    """`positions` maps each item's id to its position now; `order` must name every id once.
-    The (id, new position) of each item whose position changes, in the new order."""
-    if sorted(order) != sorted(positions):
+class Placed(Protocol):
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def position(self) -> int: ...
+
+
+P = TypeVar("P", bound=Placed)
+
+
+def moves(items: Sequence[P], order: Sequence[int], *, noun: str) -> list[tuple[P, int]]:
+    """`order` must name every item's id once. Each item whose position changes, with its new
+    position, in the new order."""
+    by_id = {item.id: item for item in items}
+    if sorted(order) != sorted(by_id):
         raise Invalid(f"The new order must name every {noun} once.", loc=("body", "order"))
-    return [(item, place) for place, item in enumerate(order) if positions[item] != place]
+    return [(by_id[i], place) for place, i in enumerate(order) if by_id[i].position != place]

@@ -63,6 +63,14 @@ def merged(stored: Translations | None, given: Mapping[Any, BaseModel | None]) -
     return dict(sorted(result.items()))
 
 
+def updated(
+    stored: Translations | None, given: Mapping[Any, BaseModel | None] | None
+) -> Translations | None:
+    """What to store when a request's `translations` (None: take them all away) arrive over the
+    stored ones; None when no language is left."""
+    return None if given is None else merged(stored, given) or None
+
+
 def translated_texts(translations: Translations | None) -> list[str]:
     """Every translated text, language by language: what a search also finds an object by."""
     found: list[str] = []

@@ -35,10 +35,10 @@ from app.translations import (
     CONSULTATION_FIELDS,
     SESSION_FIELDS,
     TOPIC_FIELDS,
-    merged,
     shown_in,
     shown_language,
     text_in,
+    updated,
 )
 
 
@@ -178,7 +178,7 @@ def create_session(
     row = AgendaSession(
         consultation_id=consultation.id,
         **data.model_dump(exclude={"people", "position", "translations"}, mode="python"),
-        translations=merged(None, data.translations or {}) or None,
+        translations=updated(None, data.translations),
         people=_people(data.people),
         position=_next_position(session, consultation) if data.position is None else data.position,
     )
@@ -214,8 +214,7 @@ def update_session(
         row.people = _people(data.people or [])
         del changes["people"]
     if "translations" in changes:
-        given = data.translations
-        changes["translations"] = None if given is None else merged(row.translations, given) or None
+        changes["translations"] = updated(row.translations, data.translations)
     for field, value in changes.items():
         setattr(row, field, value)
     session.flush()
@@ -230,13 +229,11 @@ def reorder_sessions(
 ) -> None:
     """Puts the sessions in `order` (every session's id, once): each whose place changes gets
     its new position through update_session, so each move is checked and audited."""
-    rows = {r.id: r for r in sessions(session, consultation)}
-    positions = {r.id: r.position for r in rows.values()}
-    for session_id, position in ordering.moves(positions, order, noun="session"):
+    for row, position in ordering.moves(sessions(session, consultation), order, noun="session"):
         update_session(
             session,
             consultation=consultation,
-            row=rows[session_id],
+            row=row,
             data=SessionUpdate(position=position),
             actor=actor,
         )

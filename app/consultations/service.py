@@ -32,7 +32,7 @@ from app.errors import Conflict, Duplicate, Invalid, NotFound, WrongState, confl
 from app.proposals.models import Proposal, ProposalStatus
 from app.results import queries as results_queries
 from app.results import service as results
-from app.translations import merged
+from app.translations import updated
 from app.vocabulary import ConsultationState
 from app.webhooks import service as webhooks
 from app.webhooks.events import WebhookEvent
@@ -124,7 +124,7 @@ def create(session: Session, *, data: ConsultationCreate, actor: Account) -> Con
             )
     consultation = Consultation(
         **data.model_dump(exclude={"copy_topics_from", "translations"}),
-        translations=merged(None, data.translations or {}) or None,
+        translations=updated(None, data.translations),
     )
     with conflict_on_duplicate(session, f"The slug '{data.slug}' is taken."):
         session.add(consultation)
@@ -160,10 +160,7 @@ def update(
 ) -> Consultation:
     changes: dict[str, Any] = data.model_dump(exclude_unset=True)
     if "translations" in changes:
-        given = data.translations
-        changes["translations"] = (
-            None if given is None else merged(consultation.translations, given) or None
-        )
+        changes["translations"] = updated(consultation.translations, data.translations)
     state = consultation.state
     if not lifecycle.descriptions_editable(state):
         raise WrongState("A finalized consultation cannot be changed.", state=state)
@@ -369,7 +366,7 @@ def add_topic(
         title=data.title,
         description=data.description,
         position=position,
-        translations=merged(None, data.translations or {}) or None,
+        translations=updated(None, data.translations),
     )
     with conflict_on_duplicate(session, f"A topic titled '{data.title}' already exists."):
         session.add(topic)
@@ -389,10 +386,7 @@ def update_topic(
     if "title" in changes and _title_taken(session, consultation, changes["title"], but=topic.id):
         raise Duplicate(f"A topic titled '{changes['title']}' already exists.")
     if "translations" in changes:
-        given = data.translations
-        changes["translations"] = (
-            None if given is None else merged(topic.translations, given) or None
-        )
+        changes["translations"] = updated(topic.translations, data.translations)
     for field, value in changes.items():
         setattr(topic, field, value)
     with conflict_on_duplicate(session, "A topic with this title already exists."):
@@ -406,13 +400,11 @@ def reorder_topics(
 ) -> None:
     """Puts the topics in `order` (every topic's id, once): each whose place changes gets its
     new position through update_topic, so each move is checked (draft only) and audited."""
-    topics = {t.id: t for t in list_topics(session, consultation)}
-    positions = {t.id: t.position for t in topics.values()}
-    for topic_id, position in ordering.moves(positions, order, noun="topic"):
+    for topic, position in ordering.moves(list_topics(session, consultation), order, noun="topic"):
         update_topic(
             session,
             consultation=consultation,
-            topic=topics[topic_id],
+            topic=topic,
             data=TopicUpdate(position=position),
             actor=actor,
         )

@@ -193,7 +193,7 @@ def submit(
         title=data.title,
         description=data.description,
         status=Status.submitted.value,
-        translations=translations.merged(None, data.translations or {}) or None,
+        translations=translations.updated(None, data.translations),
     )
     session.add(proposal)
     session.flush()
@@ -223,10 +223,7 @@ def edit(
         if value is None:
             raise Invalid(f"{field} cannot be null.", loc=("body", field))
     if "translations" in data.model_fields_set:
-        given = data.translations
-        changes["translations"] = (
-            None if given is None else translations.merged(proposal.translations, given) or None
-        )
+        changes["translations"] = translations.updated(proposal.translations, data.translations)
     for field, value in changes.items():
         setattr(proposal, field, value)
     session.flush()
