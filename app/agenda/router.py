@@ -1,6 +1,6 @@
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import JSONResponse
 
 from app.agenda import calendar, schedule, service
@@ -15,21 +15,19 @@ from app.agenda.schemas import (
 )
 from app.consultations import service as consultations
 from app.consultations.dependencies import Access, ManagedConsultation, VisibleConsultation
-from app.deps import PathId, SessionDep
+from app.deps import ContentLanguage, PathId, SessionDep
 from app.openapi import problems
 from app.translations import (
     CONSULTATION_FIELDS,
     SESSION_FIELDS,
     TOPIC_FIELDS,
     Lang,
-    requested_language,
     shown_in,
 )
 
 router = APIRouter(prefix="/consultations/{slug}", tags=["agenda"])
 
 
-ContentLanguage = Annotated[str | None, Depends(requested_language)]
 ExportLanguage = Annotated[
     Lang | None, Query(description="The texts in this language where translated")
 ]

@@ -1,6 +1,6 @@
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import APIRouter, Query, Response
 
 from app.auth.dependencies import MailerDep
 from app.consultations import service as consultations
@@ -9,10 +9,10 @@ from app.consultations.dependencies import (
     ParticipatingConsultation,
     VisibleConsultation,
 )
-from app.deps import PathId, SessionDep
+from app.deps import ContentLanguage, PageWindow, PathId, SessionDep
 from app.errors import Unauthorized
 from app.openapi import problems
-from app.pagination import Page, Window, window
+from app.pagination import Page
 from app.proposals import service
 from app.proposals.models import ProposalStatus
 from app.proposals.schemas import (
@@ -25,10 +25,8 @@ from app.proposals.schemas import (
     Reject,
     Similar,
 )
-from app.translations import requested_language
 
 router = APIRouter(prefix="/consultations/{slug}/proposals", tags=["proposals"])
-ContentLanguage = Annotated[str | None, Depends(requested_language)]
 
 SimilarQuery = Annotated[str, Query(max_length=2000, description="The text being written")]
 
@@ -37,7 +35,7 @@ SimilarQuery = Annotated[str, Query(max_length=2000, description="The text being
 def list_proposals(
     access: VisibleConsultation,
     session: SessionDep,
-    page: Annotated[Window, Depends(window)],
+    page: PageWindow,
     lang: ContentLanguage,
     status: Annotated[ProposalStatus | None, Query()] = None,
     mine: Annotated[bool, Query(description="Only your own (signed in)")] = False,
