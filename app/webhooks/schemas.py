@@ -11,6 +11,7 @@ from pydantic import (
     field_validator,
 )
 
+from app.choices import each_once
 from app.text import CONTROL, OneLine
 from app.webhooks.events import WebhookEvent
 
@@ -56,9 +57,7 @@ class WebhookCreate(BaseModel):
     @field_validator("events")
     @classmethod
     def _each_once(cls, events: list[WebhookEvent]) -> list[WebhookEvent]:
-        if len(set(events)) != len(events):
-            raise ValueError("an event type is given twice")
-        return [e for e in WebhookEvent if e in events]
+        return each_once(events, WebhookEvent, "an event type")
 
 
 class WebhookPublic(BaseModel):

@@ -4,6 +4,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 from app.auth.scopes import Scope
+from app.choices import each_once
 
 TokenName = Annotated[
     str,
@@ -24,9 +25,7 @@ class PersonalTokenCreate(BaseModel):
     @field_validator("scopes")
     @classmethod
     def _each_once(cls, scopes: list[Scope]) -> list[Scope]:
-        if len(set(scopes)) != len(scopes):
-            raise ValueError("a scope is given twice")
-        return [s for s in Scope if s in scopes]
+        return each_once(scopes, Scope, "a scope")
 
 
 class PersonalTokenPublic(BaseModel):
