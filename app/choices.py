@@ -4,12 +4,19 @@ events)."""
 from enum import Enum
 from typing import TypeVar
 
+from pydantic import AfterValidator
+
 E = TypeVar("E", bound=Enum)
 
 
-def each_once(chosen: list[E], among: type[E], one: str) -> list[E]:
-    """`chosen` in the enumeration's order, so that equal choices store alike; a member chosen
-    twice is an error that names it as `one` ("a scope")."""
-    if len(set(chosen)) != len(chosen):
-        raise ValueError(f"{one} is given twice")
-    return [member for member in among if member in chosen]
+def each_once(among: type[E], one: str) -> AfterValidator:
+    """Validates a list of `among`'s members: each once (twice is an error that names the
+    member as `one`, "a scope"), returned in the enumeration's order so that equal choices
+    store alike."""
+
+    def in_order(chosen: list[E]) -> list[E]:
+        if len(set(chosen)) != len(chosen):
+            raise ValueError(f"{one} is given twice")
+        return [member for member in among if member in chosen]
+
+    return AfterValidator(in_order)

@@ -8,7 +8,6 @@ from pydantic import (
     ConfigDict,
     Field,
     StringConstraints,
-    field_validator,
 )
 
 from app.choices import each_once
@@ -51,13 +50,12 @@ class WebhookCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     url: WebhookUrl
-    events: list[WebhookEvent] = Field(min_length=1, max_length=len(WebhookEvent))
+    events: Annotated[
+        list[WebhookEvent],
+        Field(min_length=1, max_length=len(WebhookEvent)),
+        each_once(WebhookEvent, "an event type"),
+    ]
     description: WebhookDescription | None = None
-
-    @field_validator("events")
-    @classmethod
-    def _each_once(cls, events: list[WebhookEvent]) -> list[WebhookEvent]:
-        return each_once(events, WebhookEvent, "an event type")
 
 
 class WebhookPublic(BaseModel):
