@@ -9,7 +9,9 @@ from sqlalchemy.orm import Session
 from app.config import Settings
 from app.db import transaction
 from app.db_turns import DEFERRED, Work, WriteTurns
+from app.pagination import Window, window
 from app.server_secret import ServerSecret
+from app.translations import requested_language
 from app.vocabulary import MAX_ID, MIN_ID
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -69,6 +71,8 @@ async def get_secret(request: Request) -> str:
 SessionDep = Annotated[Session, Depends(get_db, scope="function")]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 SecretDep = Annotated[str, Depends(get_secret)]
+ContentLanguage = Annotated[str | None, Depends(requested_language)]
+PageWindow = Annotated[Window, Depends(window)]
 
 
 async def in_one_write(request: Request, work: Callable[[Session], T]) -> T:

@@ -1,6 +1,6 @@
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import JSONResponse
 
 from app.agenda import calendar, schedule, service
@@ -15,21 +15,20 @@ from app.agenda.schemas import (
 )
 from app.consultations import service as consultations
 from app.consultations.dependencies import Access, ManagedConsultation, VisibleConsultation
-from app.deps import PathId, SessionDep
+from app.deps import ContentLanguage, PathId, SessionDep
+from app.downloads import attachment, file_responses, inline
 from app.openapi import problems
 from app.translations import (
     CONSULTATION_FIELDS,
     SESSION_FIELDS,
     TOPIC_FIELDS,
     Lang,
-    requested_language,
     shown_in,
 )
 
 router = APIRouter(prefix="/consultations/{slug}", tags=["agenda"])
 
 
-ContentLanguage = Annotated[str | None, Depends(requested_language)]
 ExportLanguage = Annotated[
     Lang | None, Query(description="The texts in this language where translated")
 ]
@@ -129,7 +128,7 @@ def finalize_agenda(access: ManagedConsultation, session: SessionDep) -> AgendaP
 @router.get(
     "/agenda.ics",
     response_class=Response,
-    responses={200: {"content": {"text/calendar": {}}}, **problems(401, 403, 404, 422)},
+    responses=file_responses("text/calendar"),
 )
 def agenda_calendar(
     access: VisibleConsultation, session: SessionDep, lang: ExportLanguage = None
@@ -143,14 +142,14 @@ def agenda_calendar(
     return Response(
         body,
         media_type="text/calendar; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{consultation.slug}.ics"'},
+        headers=attachment(f"{consultation.slug}.ics"),
     )
 
 
 @router.get(
     "/report.md",
     response_class=Response,
-    responses={200: {"content": {"text/markdown": {}}}, **problems(401, 403, 404, 422)},
+    responses=file_responses("text/markdown"),
 )
 def final_report(
     access: VisibleConsultation, session: SessionDep, lang: ExportLanguage = None
@@ -180,10 +179,7 @@ def _schedule(
 @router.get(
     "/schedule.json",
     response_class=Response,
-    responses={
-        200: {"content": {"application/json": {"schema": {"type": "object"}}}},
-        **problems(401, 403, 404, 422),
-    },
+    responses=file_responses("application/json", schema={"type": "object"}),
 )
 def schedule_json(
     access: VisibleConsultation, session: SessionDep, request: Request, lang: ExportLanguage = None
@@ -192,13 +188,13 @@ def schedule_json(
     apps: days, rooms and one event per session that has times, in the event's time zone,
     with guids that stay the same across exports. Visible as the agenda."""
     body = schedule.as_json(_schedule(access, session, request, lang))
-    return JSONResponse(body, headers={"Content-Disposition": 'inline; filename="schedule.json"'})
+    return JSONResponse(body, headers=inline("schedule.json"))
 
 
 @router.get(
     "/schedule.xml",
     response_class=Response,
-    responses={200: {"content": {"application/xml": {}}}, **problems(401, 403, 404, 422)},
+    responses=file_responses("application/xml"),
 )
 def schedule_xml(
     access: VisibleConsultation, session: SessionDep, request: Request, lang: ExportLanguage = None
@@ -208,5 +204,5 @@ def schedule_xml(
     return Response(
         body,
         media_type="application/xml; charset=utf-8",
-        headers={"Content-Disposition": 'inline; filename="schedule.xml"'},
+        headers=inline("schedule.xml"),
     )

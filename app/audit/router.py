@@ -1,20 +1,18 @@
-from typing import Annotated
-
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter
 
 from app.audit import service
 from app.audit.schemas import AuditEntryPublic
 from app.consultations.dependencies import ManagedConsultation
-from app.deps import SessionDep
+from app.deps import PageWindow, SessionDep
 from app.openapi import problems
-from app.pagination import Page, Window, window
+from app.pagination import Page
 
 router = APIRouter(prefix="/consultations/{slug}", tags=["audit"])
 
 
 @router.get("/audit", responses=problems(401, 403, 404, 422))
 def read_audit(
-    access: ManagedConsultation, session: SessionDep, page: Annotated[Window, Depends(window)]
+    access: ManagedConsultation, session: SessionDep, page: PageWindow
 ) -> Page[AuditEntryPublic]:
     """Every state-changing action on the consultation, oldest first; each entry carries the
     hash of the one before, so a removed or edited entry is detectable. Ballot writes are

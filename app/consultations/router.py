@@ -1,6 +1,6 @@
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import APIRouter, Query, Response
 
 from app.auth.dependencies import AdminAccount, OptionalCaller
 from app.auth.scopes import FULL
@@ -19,17 +19,13 @@ from app.consultations.schemas import (
     TopicPublic,
     TopicUpdate,
 )
-from app.deps import PathId, SecretDep, SessionDep
+from app.deps import ContentLanguage, PageWindow, PathId, SecretDep, SessionDep
 from app.errors import Unauthorized
 from app.openapi import problems
-from app.pagination import Page, Window, window
-from app.translations import requested_language
+from app.pagination import Page
 
 router = APIRouter(prefix="/consultations", tags=["consultations"])
 topics_router = APIRouter(prefix="/consultations/{slug}/topics", tags=["topics"])
-
-
-ContentLanguage = Annotated[str | None, Depends(requested_language)]
 
 
 def _public(
@@ -44,7 +40,7 @@ def _public(
 def list_consultations(
     session: SessionDep,
     caller: OptionalCaller,
-    page: Annotated[Window, Depends(window)],
+    page: PageWindow,
     lang: ContentLanguage,
 ) -> Page[ConsultationPublic]:
     """Consultations, newest edition first. Drafts only for admins and their committee."""
@@ -131,7 +127,7 @@ def list_topics(
     access: VisibleConsultation,
     session: SessionDep,
     secret: SecretDep,
-    page: Annotated[Window, Depends(window)],
+    page: PageWindow,
     lang: ContentLanguage,
     order: Annotated[Literal["position", "shuffled"], Query()] = "position",
 ) -> Page[TopicPublic]:

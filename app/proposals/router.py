@@ -1,6 +1,7 @@
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import APIRouter, Query, Response
+from sqlalchemy.orm import Session
 
 from app.auth.dependencies import MailerDep
 from app.consultations import service as consultations
@@ -9,12 +10,13 @@ from app.consultations.dependencies import (
     ParticipatingConsultation,
     VisibleConsultation,
 )
-from app.deps import PathId, SessionDep
+from app.consultations.models import Consultation
+from app.deps import ContentLanguage, PageWindow, PathId, SessionDep
 from app.errors import Unauthorized
 from app.openapi import problems
-from app.pagination import Page, Window, window
+from app.pagination import Page
 from app.proposals import service
-from app.proposals.models import ProposalStatus
+from app.proposals.models import Proposal, ProposalStatus
 from app.proposals.schemas import (
     Accepted,
     Merge,
@@ -25,19 +27,24 @@ from app.proposals.schemas import (
     Reject,
     Similar,
 )
-from app.translations import requested_language
 
 router = APIRouter(prefix="/consultations/{slug}/proposals", tags=["proposals"])
-ContentLanguage = Annotated[str | None, Depends(requested_language)]
 
 SimilarQuery = Annotated[str, Query(max_length=2000, description="The text being written")]
+
+
+def _public(
+    session: Session, consultation: Consultation, proposal: Proposal, lang: str | None
+) -> ProposalPublic:
+    [shown] = service.public(session, consultation, [proposal], lang)
+    return shown
 
 
 @router.get("", responses=problems(401, 404, 422))
 def list_proposals(
     access: VisibleConsultation,
     session: SessionDep,
-    page: Annotated[Window, Depends(window)],
+    page: PageWindow,
     lang: ContentLanguage,
     status: Annotated[ProposalStatus | None, Query()] = None,
     mine: Annotated[bool, Query(description="Only your own (signed in)")] = False,
@@ -78,7 +85,7 @@ def propose(
     submitted = service.submit(
         session, consultation=access.consultation, account=access.actor, data=data
     )
-    [shown] = service.public(session, access.consultation, [submitted.proposal], lang)
+    shown = _public(session, access.consultation, submitted.proposal, lang)
     return ProposalCreated(**shown.model_dump(), similar=submitted.similar)
 
 
@@ -100,7 +107,7 @@ def edit_proposal(
         account=access.actor,
         data=data,
     )
-    return service.public(session, access.consultation, [proposal], lang)[0]
+    return _public(session, access.consultation, proposal, lang)
 
 
 @router.post("/{proposal_id}/support", status_code=204, responses=problems(401, 403, 404, 409, 422))
@@ -150,7 +157,7 @@ def accept_proposal(
     )
     return Accepted(
         topic=consultations.topics_public(session, access.consultation, [topic], lang)[0],
-        proposal=service.public(session, access.consultation, [proposal], lang)[0],
+        proposal=_public(session, access.consultation, proposal, lang),
     )
 
 
@@ -173,7 +180,7 @@ def reject_proposal(
         actor=access.actor,
         mailer=mailer,
     )
-    return service.public(session, access.consultation, [proposal], lang)[0]
+    return _public(session, access.consultation, proposal, lang)
 
 
 @router.post("/{proposal_id}/merge", responses=problems(400, 401, 403, 404, 409, 413, 422))
@@ -197,4 +204,4 @@ def merge_proposal(
         actor=access.actor,
         mailer=mailer,
     )
-    return service.public(session, access.consultation, [proposal], lang)[0]
+    return _public(session, access.consultation, proposal, lang)

@@ -10,6 +10,7 @@ from app.config import Settings
 from app.consultations.dependencies import Access, ResultsConsultation
 from app.db import transaction
 from app.deps import SessionDep, SettingsDep
+from app.downloads import attachment, file_responses
 from app.openapi import problems
 from app.opendata import service as opendata
 from app.responses import as_json
@@ -71,7 +72,7 @@ def read_ranking(
 @router.get(
     "/consultations/{slug}/ranking.csv",
     response_class=Response,
-    responses={200: {"content": {"text/csv": {}}}, **problems(401, 403, 404, 422)},
+    responses=file_responses("text/csv"),
 )
 def read_ranking_csv(
     access: ResultsConsultation, session: SessionDep, settings: SettingsDep, method: Method = None
@@ -84,7 +85,7 @@ def read_ranking_csv(
     return Response(
         service.ranking_csv(result, levels),
         media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+        headers=attachment(filename),
     )
 
 
@@ -132,7 +133,7 @@ def read_agreement(
 @router.get(
     "/consultations/{slug}/ballots.csv",
     response_class=StreamingResponse,
-    responses={200: {"content": {"text/csv": {}}}, **problems(401, 403, 404, 422)},
+    responses=file_responses("text/csv"),
 )
 def read_ballots_csv(access: ResultsConsultation, request: Request) -> StreamingResponse:
     """Anonymised ballots `ballot,stakeholder_group,topic_id,score` (small groups folded into
@@ -149,14 +150,14 @@ def read_ballots_csv(access: ResultsConsultation, request: Request) -> Streaming
     return StreamingResponse(
         stream(),
         media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{consultation.slug}-ballots.csv"'},
+        headers=attachment(f"{consultation.slug}-ballots.csv"),
     )
 
 
 @router.get(
     "/consultations/{slug}/open-data.zip",
     response_class=StreamingResponse,
-    responses={200: {"content": {"application/zip": {}}}, **problems(401, 403, 404, 422)},
+    responses=file_responses("application/zip"),
 )
 def read_open_data(
     access: ResultsConsultation, session: SessionDep, request: Request
@@ -184,7 +185,5 @@ def read_open_data(
     return StreamingResponse(
         stream(),
         media_type="application/zip",
-        headers={
-            "Content-Disposition": f'attachment; filename="{consultation.slug}-open-data.zip"'
-        },
+        headers=attachment(f"{consultation.slug}-open-data.zip"),
     )

@@ -4,6 +4,7 @@ import math
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Protocol, TypeVar
 
 from app.scoring.methods import rating_sum, score_topics, top_box_count, wilson_interval
 from app.scoring.tallies import (
@@ -46,6 +47,32 @@ def competition_ranks(scores: Mapping[int, float]) -> dict[int, int]:
     for place, key in enumerate(sorted(keys.values(), reverse=True), start=1):
         first_place.setdefault(key, place)
     return {topic_id: first_place[key] for topic_id, key in keys.items()}
+
+
+class Placed(Protocol):
+    """A topic's line in a ranking: a rank, or None where the topic is not ranked."""
+
+    @property
+    def rank(self) -> int | None: ...
+
+    @property
+    def topic(self) -> TopicRef: ...
+
+
+P = TypeVar("P", bound=Placed)
+
+
+def in_rank_order(lines: Sequence[P]) -> list[P]:
+    """By rank, the unranked last; tied or unranked topics by title, then id."""
+    unranked = len(lines) + 1
+    return sorted(
+        lines,
+        key=lambda line: (
+            unranked if line.rank is None else line.rank,
+            line.topic.title,
+            line.topic.id,
+        ),
+    )
 
 
 def sample_sd(counts: Sequence[int], scale: Scale) -> float | None:
@@ -117,12 +144,4 @@ def rank(
                 groups=breakdown.get(topic.id, {}),
             )
         )
-    unranked = len(entries) + 1
-    return sorted(
-        entries,
-        key=lambda entry: (
-            unranked if entry.rank is None else entry.rank,
-            entry.topic.title,
-            entry.topic.id,
-        ),
-    )
+    return in_rank_order(entries)

@@ -30,7 +30,7 @@ import numpy as np
 import numpy.typing as npt
 
 from app.scoring.methods import Scores, method_named, score_topics
-from app.scoring.ranking import competition_ranks
+from app.scoring.ranking import competition_ranks, in_rank_order
 from app.scoring.tallies import Rating, Scale, Tallies, TopicRef, checked_ratings
 
 MIN_DRAWS = 200
@@ -196,15 +196,7 @@ def stability(
                 rank_interval=(int(low[j]), int(high[j])) if in_full else None,
             )
         )
-    last = len(report) + 1
-    return sorted(
-        report,
-        key=lambda entry: (
-            last if entry.rank is None else entry.rank,
-            entry.topic.title,
-            entry.topic.id,
-        ),
-    )
+    return in_rank_order(report)
 
 
 def _rank_draws(matrix: RatingMatrix, scores: list[Scores]) -> tuple[IntArray, BoolArray]:

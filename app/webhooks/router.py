@@ -1,11 +1,9 @@
-from typing import Annotated
-
-from fastapi import APIRouter, Depends, Response
+from fastapi import APIRouter, Response
 
 from app.auth.dependencies import AdminAccount
-from app.deps import PathId, SessionDep
+from app.deps import PageWindow, PathId, SessionDep
 from app.openapi import problems
-from app.pagination import Page, Window, window
+from app.pagination import Page
 from app.webhooks import service
 from app.webhooks.schemas import DeliveryPublic, WebhookCreate, WebhookCreated, WebhookPublic
 
@@ -37,7 +35,7 @@ def delete_webhook(id: PathId, actor: AdminAccount, session: SessionDep) -> Resp
 
 @router.get("/{id}/deliveries", responses=problems(401, 403, 404, 422))
 def list_deliveries(
-    id: PathId, _: AdminAccount, session: SessionDep, page: Annotated[Window, Depends(window)]
+    id: PathId, _: AdminAccount, session: SessionDep, page: PageWindow
 ) -> Page[DeliveryPublic]:
     """The webhook's deliveries, newest first, each with its state and attempts."""
     items, total = service.deliveries(session, webhook_id=id, limit=page.limit, offset=page.offset)

@@ -8,9 +8,9 @@ from pydantic import (
     ConfigDict,
     Field,
     StringConstraints,
-    field_validator,
 )
 
+from app.choices import each_once
 from app.text import CONTROL, OneLine
 from app.webhooks.events import WebhookEvent
 
@@ -50,15 +50,12 @@ class WebhookCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     url: WebhookUrl
-    events: list[WebhookEvent] = Field(min_length=1, max_length=len(WebhookEvent))
+    events: Annotated[
+        list[WebhookEvent],
+        Field(min_length=1, max_length=len(WebhookEvent)),
+        each_once(WebhookEvent, "an event type"),
+    ]
     description: WebhookDescription | None = None
-
-    @field_validator("events")
-    @classmethod
-    def _each_once(cls, events: list[WebhookEvent]) -> list[WebhookEvent]:
-        if len(set(events)) != len(events):
-            raise ValueError("an event type is given twice")
-        return [e for e in WebhookEvent if e in events]
 
 
 class WebhookPublic(BaseModel):

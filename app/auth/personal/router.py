@@ -1,6 +1,4 @@
-from typing import Annotated
-
-from fastapi import APIRouter, Depends, Response
+from fastapi import APIRouter, Response
 
 from app.auth.dependencies import FullPowers
 from app.auth.personal import service
@@ -9,9 +7,9 @@ from app.auth.personal.schemas import (
     PersonalTokenCreated,
     PersonalTokenPublic,
 )
-from app.deps import PathId, SessionDep
+from app.deps import PageWindow, PathId, SessionDep
 from app.openapi import problems
-from app.pagination import Page, Window, window
+from app.pagination import Page
 
 router = APIRouter(prefix="/auth/tokens", tags=["accounts"])
 
@@ -27,7 +25,7 @@ def create_token(
 
 @router.get("", responses=problems(401, 403, 422))
 def list_tokens(
-    account: FullPowers, session: SessionDep, page: Annotated[Window, Depends(window)]
+    account: FullPowers, session: SessionDep, page: PageWindow
 ) -> Page[PersonalTokenPublic]:
     """Your personal access tokens that have not expired, newest first (never the tokens)."""
     rows, total = service.listed(session, account=account, limit=page.limit, offset=page.offset)

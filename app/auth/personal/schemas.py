@@ -1,9 +1,10 @@
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from app.auth.scopes import Scope
+from app.choices import each_once
 
 TokenName = Annotated[
     str,
@@ -18,15 +19,10 @@ class PersonalTokenCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     name: TokenName
-    scopes: list[Scope] = Field(min_length=1, max_length=len(Scope))
+    scopes: Annotated[
+        list[Scope], Field(min_length=1, max_length=len(Scope)), each_once(Scope, "a scope")
+    ]
     expires_in_days: int = Field(ge=1, le=365)
-
-    @field_validator("scopes")
-    @classmethod
-    def _each_once(cls, scopes: list[Scope]) -> list[Scope]:
-        if len(set(scopes)) != len(scopes):
-            raise ValueError("a scope is given twice")
-        return [s for s in Scope if s in scopes]
 
 
 class PersonalTokenPublic(BaseModel):

@@ -1,0 +1,22 @@
+"""Endpoints that serve a consultation as a file: how the OpenAPI documents them and how the
+client is told what to do with the body."""
+
+from typing import Any
+
+from app.openapi import problems
+
+
+def file_responses(media_type: str, **content: Any) -> dict[int | str, dict[str, Any]]:
+    """The `responses=` entry of such an endpoint: its 200 in `media_type` (described by
+    `content`, such as a `schema`) and the problems that reading a consultation answers."""
+    return {200: {"content": {media_type: content}}, **problems(401, 403, 404, 422)}
+
+
+def attachment(filename: str) -> dict[str, str]:
+    """The header that has a browser save the body as `filename`."""
+    return {"Content-Disposition": f'attachment; filename="{filename}"'}
+
+
+def inline(filename: str) -> dict[str, str]:
+    """The header that names the body `filename` and lets a browser show it."""
+    return {"Content-Disposition": f'inline; filename="{filename}"'}
