@@ -19,24 +19,22 @@ from app.vocabulary import ConsultationState, PersonRole, SessionFormat, Stakeho
 from app.web.forms import FieldErrors, Message
 from app.web.i18n import LANGUAGES, N_
 from app.web.pages.committee import workspace
-from app.web.pages.common import form_address, managed_for, moved, page_router, tabs
-from app.web.rendering import redirect, render
+from app.web.pages.common import (
+    datetime_local,
+    form_address,
+    managed_for,
+    moved,
+    other_languages,
+    page_router,
+    render_consultation,
+)
+from app.web.rendering import redirect
 from app.web.visitors import CheckedForm, CurrentViewer, Viewer, text
 
 router = page_router()
 BLANK_ROWS = 3
 PERSON_FIELDS = ("role", "name", "organization", "country", "stakeholder_group")
 MAX_ROWS = 100
-
-
-def _local(value: datetime | None, zone: str) -> str:
-    """The value of a datetime-local input, in the event's time zone."""
-    return "" if value is None else value.astimezone(ZoneInfo(zone)).strftime("%Y-%m-%dT%H:%M")
-
-
-def _others(access: Access) -> list[str]:
-    """The languages the session's texts may be translated into: all but the original."""
-    return [lang for lang in LANGUAGES if lang != access.consultation.language]
 
 
 def _translation_values(public: SessionPublic, others: list[str]) -> dict[str, str]:
@@ -69,8 +67,8 @@ def _values(public: SessionPublic, zone: str) -> dict[str, Any]:
     return {
         "title": public.title,
         "format": public.format.value,
-        "starts_at": _local(public.starts_at, zone),
-        "ends_at": _local(public.ends_at, zone),
+        "starts_at": datetime_local(public.starts_at, zone),
+        "ends_at": datetime_local(public.ends_at, zone),
         "room": public.room or "",
         "description": public.description or "",
         "questions": "\n".join(public.questions),
@@ -92,15 +90,14 @@ def _editor(
     saved: bool = False,
 ) -> Response:
     people = values["people"] + [dict.fromkeys(PERSON_FIELDS, "") for _ in range(BLANK_ROWS)]
-    return render(
+    return render_consultation(
         viewer,
+        access,
         "session.html",
         status=status,
-        consultation=access.consultation,
-        tabs=tabs(access),
         item=public,
         values=values,
-        others=_others(access),
+        others=other_languages(access.consultation),
         people=people,
         errors=errors,
         saved=saved,
@@ -118,7 +115,7 @@ def session_page(
     access = managed_for(session, slug, viewer)
     public = agenda.to_public(agenda.get_session(session, access.consultation, session_id))
     values = _values(public, access.consultation.timezone)
-    values |= _translation_values(public, _others(access))
+    values |= _translation_values(public, other_languages(access.consultation))
     return _editor(viewer, access, public, values, saved=bool(saved))
 
 

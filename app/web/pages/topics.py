@@ -14,17 +14,19 @@ from app.deps import SessionDep
 from app.errors import Duplicate
 from app.web.forms import FieldErrors, Message
 from app.web.i18n import LANGUAGES, N_
-from app.web.pages.common import form_address, managed_for, moved, page_router, tabs
-from app.web.rendering import redirect, render
+from app.web.pages.common import (
+    form_address,
+    managed_for,
+    moved,
+    other_languages,
+    page_router,
+    render_consultation,
+)
+from app.web.rendering import redirect
 from app.web.visitors import CheckedForm, CurrentViewer, Viewer, text
 
 router = page_router()
 TAKEN = N_("Another topic already has this title.")
-
-
-def other_languages(consultation: Consultation) -> list[str]:
-    """The languages a consultation's texts may be translated into: all but the original."""
-    return [lang for lang in LANGUAGES if lang != consultation.language]
 
 
 def missing_translations(consultation: Consultation, topics: list[Topic]) -> dict[int, list[str]]:
@@ -70,12 +72,11 @@ def _list(
 ) -> Response:
     consultation = access.consultation
     topics = consultations.list_topics(session, consultation)
-    return render(
+    return render_consultation(
         viewer,
+        access,
         "topics.html",
         status=status,
-        consultation=consultation,
-        tabs=tabs(access),
         topics=topics,
         origins=consultations.topic_origins(session, topics),
         missing={
@@ -125,12 +126,11 @@ def _editor(
     errors: FieldErrors | None = None,
     status: int = 200,
 ) -> Response:
-    return render(
+    return render_consultation(
         viewer,
+        access,
         "topic.html",
         status=status,
-        consultation=access.consultation,
-        tabs=tabs(access),
         topic=topic,
         values=values,
         others=other_languages(access.consultation),
