@@ -5,7 +5,7 @@ from fastapi import Response
 from app.agenda import service as agenda
 from app.deps import SessionDep
 from app.web.i18n import N_
-from app.web.pages.common import consultation_for, not_yet, page_router, render_consultation
+from app.web.pages.common import consultation_for, not_yet, page_router, render_consultation, tabs
 from app.web.visitors import CurrentViewer
 
 router = page_router()
@@ -15,7 +15,7 @@ router = page_router()
 def agenda_page(slug: str, viewer: CurrentViewer, session: SessionDep) -> Response:
     access = consultation_for(session, slug, viewer)
     consultation = access.consultation
-    if not (agenda.is_public(consultation) or access.can_manage):
+    if not tabs(access).agenda:  # the same rule as its tab
         return not_yet(
             viewer,
             access,

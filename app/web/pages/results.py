@@ -10,7 +10,7 @@ from app.translations import text_in
 from app.web.agreement import agreement_view
 from app.web.charts import bar_chart
 from app.web.i18n import N_
-from app.web.pages.common import consultation_for, not_yet, page_router, render_consultation
+from app.web.pages.common import consultation_for, not_yet, page_router, render_consultation, tabs
 from app.web.pages.consultation import scale
 from app.web.visitors import CurrentViewer
 
@@ -27,7 +27,7 @@ def results_page(
 ) -> Response:
     access = consultation_for(session, slug, viewer)
     consultation = access.consultation
-    if not (results.is_public(consultation) or access.can_manage):
+    if not tabs(access).results:  # the same rule as its tab
         return not_yet(
             viewer,
             access,
