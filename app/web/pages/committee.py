@@ -16,14 +16,13 @@ from app.deps import SessionDep
 from app.errors import Blocked, Tied
 from app.results import service as results
 from app.vocabulary import ConsultationState, SessionFormat
-from app.web.agreement import agreement_view
+from app.web.agreement import DRAWS, agreement_view
 from app.web.forms import FieldErrors
 from app.web.pages.common import form_address, managed_for, page_router, render_consultation
 from app.web.rendering import redirect
 from app.web.visitors import CheckedForm, CurrentViewer, Viewer, text
 
 router = page_router()
-DRAWS = 200  # the API's default: enough to tell a safe topic from a coin flip
 
 
 def workspace(
