@@ -27,7 +27,7 @@ from app.web.pages.common import (
     page_router,
     render_consultation,
 )
-from app.web.pages.topics import translations_of
+from app.web.pages.topics import submitted_texts, translations_of
 from app.web.rendering import redirect
 from app.web.visitors import CheckedForm, CurrentViewer, Viewer, text
 
@@ -119,10 +119,7 @@ def submit_proposal(
     """`step=check` shows similar topics and proposals (nothing stored); `step=submit`
     proposes."""
     access = _participant(session, slug, viewer)
-    values = {"title": text(form, "title"), "description": text(form, "description")}
-    for lang in other_languages(access.consultation):
-        for field in ("title", "description"):
-            values[f"translations-{lang}-{field}"] = text(form, f"translations-{lang}-{field}")
+    values = submitted_texts(form, access.consultation)
     if text(form, "step") == "check":
         return _form(viewer, session, access, values, checked=True)
     try:

@@ -4,6 +4,7 @@ draft, through the API's services and schemas (TopicCreate, TopicUpdate)."""
 from fastapi import Response
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
 
 from app.consultations import lifecycle
 from app.consultations import service as consultations
@@ -59,6 +60,15 @@ def translations_of(values: dict[str, str], consultation: Consultation) -> dict[
         texts = {"title": title or None, "description": description or None}
         given[lang] = texts if title or description else None
     return given
+
+
+def submitted_texts(form: FormData, consultation: Consultation) -> dict[str, str]:
+    """The title and description as the form sent them, each with its translations."""
+    values = {"title": text(form, "title"), "description": text(form, "description")}
+    for lang in other_languages(consultation):
+        for field in ("title", "description"):
+            values[f"translations-{lang}-{field}"] = text(form, f"translations-{lang}-{field}")
+    return values
 
 
 def _list(
@@ -154,9 +164,7 @@ def save_topic(
 ) -> Response:
     access = managed_for(session, slug, viewer)
     topic = consultations.get_topic(session, access.consultation, topic_id)
-    values = {"title": text(form, "title"), "description": text(form, "description")}
-    for name in _translation_values(access.consultation, topic):
-        values[name] = text(form, name)
+    values = submitted_texts(form, access.consultation)
     errors = FieldErrors()
     try:
         data = TopicUpdate.model_validate(
