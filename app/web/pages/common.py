@@ -1,7 +1,7 @@
 """What several pages share: the router factory, the consultation a page is about, and the
 tabs a viewer may use on it."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -20,6 +20,7 @@ from app.consultations.dependencies import (
 )
 from app.consultations.models import Consultation
 from app.results import service as results
+from app.translations import Translations
 from app.web.i18n import LANGUAGES
 from app.web.rendering import PageRoute, redirect, render
 from app.web.visitors import CurrentViewer, Viewer
@@ -86,6 +87,22 @@ def not_yet(
 def other_languages(consultation: Consultation) -> list[str]:
     """The languages a consultation's texts may be translated into: all but the original."""
     return [lang for lang in LANGUAGES if lang != consultation.language]
+
+
+def translation_values(
+    consultation: Consultation, stored: Translations | None, fields: Iterable[str]
+) -> dict[str, str]:
+    """Stored translations as the form's fields, `translations-<lang>-<field>`, for every
+    language but the original: empty where there is none, a list one entry per line."""
+    values = {}
+    for lang in other_languages(consultation):
+        texts = (stored or {}).get(lang) or {}
+        for field in fields:
+            value = texts.get(field) or ""
+            values[f"translations-{lang}-{field}"] = (
+                value if isinstance(value, str) else "\n".join(value)
+            )
+    return values
 
 
 def datetime_local(value: datetime | None, zone: str) -> str:

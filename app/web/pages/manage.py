@@ -26,6 +26,7 @@ from app.consultations.schemas import (
 from app.deps import SessionDep
 from app.errors import Conflict, Invalid
 from app.results import service as results
+from app.translations import CONSULTATION_FIELDS
 from app.web.forms import RULES as RULE_MESSAGES
 from app.web.forms import FieldErrors, Message
 from app.web.i18n import LANGUAGES, N_
@@ -33,10 +34,10 @@ from app.web.pages.common import (
     administered_for,
     datetime_local,
     managed_for,
-    other_languages,
     page_router,
     render_consultation,
     tabs,
+    translation_values,
 )
 from app.web.rendering import redirect, render
 from app.web.visitors import CheckedForm, CurrentViewer, Viewer, text
@@ -86,13 +87,7 @@ def _values(consultation: Consultation) -> dict[str, Any]:
     values["closes_at"] = datetime_local(consultation.closes_at, consultation.timezone)
     values["starts_on"] = str(consultation.starts_on or "")
     values["ends_on"] = str(consultation.ends_on or "")
-    stored = consultation.translations or {}
-    for lang in other_languages(consultation):
-        for field in TRANSLATED:
-            values[f"translations-{lang}-{field}"] = stored.get(lang, {}).get(field) or ""
-        labels = stored.get(lang, {}).get(LABELS) or []
-        values[f"translations-{lang}-{LABELS}"] = "\n".join(labels)
-    return values
+    return values | translation_values(consultation, consultation.translations, CONSULTATION_FIELDS)
 
 
 def _submitted(form: FormData, names: tuple[str, ...]) -> dict[str, Any]:

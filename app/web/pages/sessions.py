@@ -15,6 +15,7 @@ from app.agenda.schemas import SessionCreate, SessionPublic, SessionUpdate
 from app.consultations.dependencies import Access
 from app.deps import PathId, SessionDep
 from app.errors import Invalid
+from app.translations import SESSION_FIELDS
 from app.vocabulary import ConsultationState, PersonRole, SessionFormat, StakeholderGroup
 from app.web.forms import FieldErrors, Message
 from app.web.i18n import LANGUAGES, N_
@@ -27,6 +28,7 @@ from app.web.pages.common import (
     other_languages,
     page_router,
     render_consultation,
+    translation_values,
 )
 from app.web.rendering import redirect
 from app.web.visitors import CheckedForm, CurrentViewer, Viewer, text
@@ -35,16 +37,6 @@ router = page_router()
 BLANK_ROWS = 3
 PERSON_FIELDS = ("role", "name", "organization", "country", "stakeholder_group")
 MAX_ROWS = 100
-
-
-def _translation_values(public: SessionPublic, others: list[str]) -> dict[str, str]:
-    values = {}
-    for lang in others:
-        texts = public.translations.get(lang, {})
-        values[f"translations-{lang}-title"] = texts.get("title") or ""
-        values[f"translations-{lang}-description"] = texts.get("description") or ""
-        values[f"translations-{lang}-questions"] = "\n".join(texts.get("questions") or [])
-    return values
 
 
 def _translations_of(values: dict[str, Any]) -> dict[str, dict[str, Any] | None]:
@@ -115,7 +107,7 @@ def session_page(
     access = managed_for(session, slug, viewer)
     public = agenda.to_public(agenda.get_session(session, access.consultation, session_id))
     values = _values(public, access.consultation.timezone)
-    values |= _translation_values(public, other_languages(access.consultation))
+    values |= translation_values(access.consultation, public.translations, SESSION_FIELDS)
     return _editor(viewer, access, public, values, saved=bool(saved))
 
 

@@ -13,6 +13,7 @@ from app.consultations.models import Consultation, Topic
 from app.consultations.schemas import TopicCreate, TopicUpdate
 from app.deps import SessionDep
 from app.errors import Duplicate
+from app.translations import TOPIC_FIELDS
 from app.web.forms import FieldErrors, Message
 from app.web.i18n import LANGUAGES, N_
 from app.web.pages.common import (
@@ -22,6 +23,7 @@ from app.web.pages.common import (
     other_languages,
     page_router,
     render_consultation,
+    translation_values,
 )
 from app.web.rendering import redirect
 from app.web.visitors import CheckedForm, CurrentViewer, Viewer, text
@@ -40,15 +42,6 @@ def missing_translations(consultation: Consultation, topics: list[Topic]) -> dic
         ]
         for t in topics
     }
-
-
-def _translation_values(consultation: Consultation, topic: Topic) -> dict[str, str]:
-    stored = topic.translations or {}
-    values = {}
-    for lang in other_languages(consultation):
-        for field in ("title", "description"):
-            values[f"translations-{lang}-{field}"] = stored.get(lang, {}).get(field) or ""
-    return values
 
 
 def translations_of(values: dict[str, str], consultation: Consultation) -> dict[str, object]:
@@ -154,7 +147,7 @@ def topic_page(slug: str, topic_id: int, viewer: CurrentViewer, session: Session
     access = managed_for(session, slug, viewer)
     topic = consultations.get_topic(session, access.consultation, topic_id)
     values = {"title": topic.title, "description": topic.description or ""}
-    values |= _translation_values(access.consultation, topic)
+    values |= translation_values(access.consultation, topic.translations, TOPIC_FIELDS)
     return _editor(viewer, access, topic, values)
 
 
