@@ -29,7 +29,7 @@ from app.web.pages.common import (
 )
 from app.web.pages.topics import submitted_texts, translations_of
 from app.web.rendering import redirect
-from app.web.visitors import CheckedForm, CurrentViewer, Viewer, text
+from app.web.visitors import CheckedForm, CurrentViewer, Viewer, text, ticked
 
 router = page_router()
 StatusFilter = Annotated[ProposalStatus | None, Query()]
@@ -220,7 +220,7 @@ def decide(
 ) -> Response:
     """Bulk: accept or reject (with one reason) every proposal ticked, all or none."""
     access = managed_for(session, slug, viewer)
-    ids = [int(v) for v in form.getlist("proposal") if isinstance(v, str) and v.isdigit()]
+    ids = [int(v) for v in ticked(form, "proposal") if v.isdigit()]
     if not ids:
         raise Invalid("Tick at least one proposal.", loc=("body", "proposal"))
     action = text(form, "action")
