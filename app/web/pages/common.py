@@ -1,5 +1,5 @@
-"""What several pages share: the router factory, the consultation a page is about, and the
-tabs a viewer may use on it."""
+"""What several pages share: the router factory, the consultation a page is about, the tabs a
+viewer may use on it and the page that shows them, and the form fields several forms hold."""
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
