@@ -155,3 +155,14 @@ def text(form: FormData, name: str) -> str:
     if not isinstance(value, str):
         return ""
     return value.replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
+def ticked(form: FormData, name: str) -> list[str]:
+    """The values of the boxes ticked among the checkboxes called `name`."""
+    return [value for value in form.getlist(name) if isinstance(value, str)]
+
+
+def password_of(form: FormData, name: str = "password") -> str:
+    """A password field as typed: unlike text(), neither stripped nor its line breaks changed."""
+    value = form.get(name)
+    return value if isinstance(value, str) else ""

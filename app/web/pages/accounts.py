@@ -28,6 +28,7 @@ from app.web.visitors import (
     CheckedForm,
     CurrentViewer,
     Viewer,
+    password_of,
     sign_in,
     sign_out,
     text,
@@ -36,6 +37,7 @@ from app.web.visitors import (
 router = page_router()
 REGISTER_FIELDS = ("email", "display_name", "stakeholder_group", "country", "organization")
 ONE_YEAR = 365 * 24 * 3600
+EMAIL_TAKEN = N_("An account with this email already exists.")
 
 
 def switch_language(viewer: Viewer, session: Session, hasher: PasswordHasher, lang: str) -> bool:
@@ -123,8 +125,7 @@ def register(
     values = {name: text(form, name) for name in REGISTER_FIELDS}
     next_url = local_path(text(form, "next"))
     invitation = text(form, "invitation")[:200]
-    password = form.get("password")
-    data = values | {"password": password if isinstance(password, str) else ""}
+    data = values | {"password": password_of(form)}
     if not data["organization"]:
         data.pop("organization")
     if invitation:
@@ -149,7 +150,7 @@ def register(
     except ValidationError as exc:
         errors = FieldErrors.from_validation(exc)
     except Conflict:
-        errors = FieldErrors({"email": [Message(N_("An account with this email already exists."))]})
+        errors = FieldErrors({"email": [Message(EMAIL_TAKEN)]})
     except Invalid as exc:
         errors = FieldErrors.from_invalid(exc, fallback="form")
     else:
@@ -206,14 +207,14 @@ def login(
     client: ClientAddress,
 ) -> Response:
     email = text(form, "email")
-    password = form.get("password")
+    password = password_of(form)
     next_url = local_path(text(form, "next"))
     errors = FieldErrors()
     if not email:
         errors.add("email", Message(N_("This field is required.")))
-    if not isinstance(password, str) or not password:
+    if not password:
         errors.add("password", Message(N_("This field is required.")))
-    if errors or not isinstance(password, str):
+    if errors:
         return _login_form(viewer, email=email, errors=errors, next_url=next_url, status=422)
     limits = sign_in_limits(settings)
     try:

@@ -5,8 +5,7 @@ from fastapi import Response
 from app.agenda import service as agenda
 from app.deps import SessionDep
 from app.web.i18n import N_
-from app.web.pages.common import consultation_for, page_router, tabs
-from app.web.rendering import render
+from app.web.pages.common import consultation_for, not_yet, page_router, render_consultation, tabs
 from app.web.visitors import CurrentViewer
 
 router = page_router()
@@ -16,21 +15,18 @@ router = page_router()
 def agenda_page(slug: str, viewer: CurrentViewer, session: SessionDep) -> Response:
     access = consultation_for(session, slug, viewer)
     consultation = access.consultation
-    if not (agenda.is_public(consultation) or access.can_manage):
-        return render(
+    if not tabs(access).agenda:  # the same rule as its tab
+        return not_yet(
             viewer,
-            "not_yet.html",
-            consultation=consultation,
-            tabs=tabs(access),
+            access,
             current="agenda",
             heading=N_("Agenda"),
             message=N_("The agenda is published when the committee finalizes it."),
         )
-    return render(
+    return render_consultation(
         viewer,
+        access,
         "agenda.html",
-        consultation=consultation,
-        tabs=tabs(access),
         sessions=[
             agenda.to_public(row, consultation.language, viewer.lang)
             for row in agenda.sessions(session, consultation)

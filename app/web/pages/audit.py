@@ -4,8 +4,7 @@ from fastapi import Response
 
 from app.audit import service as audit
 from app.deps import SessionDep
-from app.web.pages.common import managed_for, page_router, tabs
-from app.web.rendering import render
+from app.web.pages.common import managed_for, page_router, render_consultation
 from app.web.visitors import CurrentViewer
 
 router = page_router()
@@ -22,11 +21,10 @@ def audit_page(slug: str, viewer: CurrentViewer, session: SessionDep, page: int 
         limit=PER_PAGE,
         offset=(page - 1) * PER_PAGE,
     )
-    return render(
+    return render_consultation(
         viewer,
+        access,
         "audit.html",
-        consultation=access.consultation,
-        tabs=tabs(access),
         entries=rows,
         total=total,
         page=page,

@@ -16,14 +16,13 @@ from app.deps import SessionDep
 from app.errors import Blocked, Tied
 from app.results import service as results
 from app.vocabulary import ConsultationState, SessionFormat
-from app.web.agreement import agreement_view
+from app.web.agreement import DRAWS, agreement_view
 from app.web.forms import FieldErrors
-from app.web.pages.common import form_address, managed_for, page_router, tabs
-from app.web.rendering import redirect, render
+from app.web.pages.common import form_address, managed_for, page_router, render_consultation
+from app.web.rendering import redirect
 from app.web.visitors import CheckedForm, CurrentViewer, Viewer, text
 
 router = page_router()
-DRAWS = 200  # the API's default: enough to tell a safe topic from a coin flip
 
 
 def workspace(
@@ -47,11 +46,11 @@ def workspace(
         )
     rows = agenda.sessions(session, consultation)
     context.setdefault("errors", FieldErrors())
-    return render(
+    return render_consultation(
         viewer,
+        access,
         "committee.html",
         status=status,
-        consultation=consultation,
         ranking=ranking,
         method=name,
         methods=results.methods(),
@@ -64,7 +63,6 @@ def workspace(
         checks=agenda.agenda_checks(session, consultation),
         closed=consultation.state == ConsultationState.closed,
         finalized=consultation.state == ConsultationState.finalized,
-        tabs=tabs(access),
         formats=[f.value for f in SessionFormat],
         **context,
     )
@@ -130,11 +128,10 @@ def finalize_page(slug: str, viewer: CurrentViewer, session: SessionDep) -> Resp
     consultation = access.consultation
     if consultation.state == ConsultationState.finalized:
         return redirect(viewer, f"/c/{slug}/agenda")
-    return render(
+    return render_consultation(
         viewer,
+        access,
         "finalize.html",
-        consultation=consultation,
-        tabs=tabs(access),
         sessions=[agenda.to_public(r) for r in agenda.sessions(session, consultation)],
         checks=agenda.agenda_checks(session, consultation),
         closed=consultation.state == ConsultationState.closed,

@@ -1,10 +1,14 @@
-"""What several pages share: the router factory, the consultation a page is about, and the
-tabs a viewer may use on it."""
+"""What several pages share: the router factory, the consultation a page is about, the tabs a
+viewer may use on it and the page that shows them, and the form fields several forms hold."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Request, Response
+from fastapi.responses import HTMLResponse
 from sqlalchemy.orm import Session
 
 from app.agenda import service as agenda
@@ -14,8 +18,11 @@ from app.consultations.dependencies import (
     managed_consultation,
     visible_consultation,
 )
+from app.consultations.models import Consultation
 from app.results import service as results
-from app.web.rendering import PageRoute, redirect
+from app.translations import Translations
+from app.web.i18n import LANGUAGES
+from app.web.rendering import PageRoute, redirect, render
 from app.web.visitors import CurrentViewer, Viewer
 
 
@@ -58,6 +65,49 @@ def tabs(access: Access) -> Tabs:
         manage=manager,
         admin=access.is_admin,
     )
+
+
+def render_consultation(
+    viewer: Viewer, access: Access, template: str, **context: Any
+) -> HTMLResponse:
+    """A page of the consultation (a template extending consultation_page.html): the
+    consultation with the tabs this viewer can use, and the page's own `context`."""
+    return render(viewer, template, consultation=access.consultation, tabs=tabs(access), **context)
+
+
+def not_yet(
+    viewer: Viewer, access: Access, *, current: str, heading: str, message: str
+) -> Response:
+    """The `current` tab's page while it is not public yet: `message` says when it will be."""
+    return render_consultation(
+        viewer, access, "not_yet.html", current=current, heading=heading, message=message
+    )
+
+
+def other_languages(consultation: Consultation) -> list[str]:
+    """The languages a consultation's texts may be translated into: all but the original."""
+    return [lang for lang in LANGUAGES if lang != consultation.language]
+
+
+def translation_values(
+    consultation: Consultation, stored: Translations | None, fields: Iterable[str]
+) -> dict[str, str]:
+    """Stored translations as the form's fields, `translations-<lang>-<field>`, for every
+    language but the original: empty where there is none, a list one entry per line."""
+    values = {}
+    for lang in other_languages(consultation):
+        texts = (stored or {}).get(lang) or {}
+        for field in fields:
+            value = texts.get(field) or ""
+            values[f"translations-{lang}-{field}"] = (
+                value if isinstance(value, str) else "\n".join(value)
+            )
+    return values
+
+
+def datetime_local(value: datetime | None, zone: str) -> str:
+    """The value of a datetime-local input, in the event's time zone."""
+    return "" if value is None else value.astimezone(ZoneInfo(zone)).strftime("%Y-%m-%dT%H:%M")
 
 
 def form_address(router: APIRouter, path: str, form_page: Callable[..., str]) -> None:

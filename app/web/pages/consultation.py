@@ -20,8 +20,13 @@ from app.translations import text_in
 from app.web.forms import FieldErrors, Message, said
 from app.web.i18n import N_, scale_labels
 from app.web.pages.accounts import switch_language
-from app.web.pages.common import consultation_for, form_address, page_router, tabs
-from app.web.rendering import redirect, render
+from app.web.pages.common import (
+    consultation_for,
+    form_address,
+    page_router,
+    render_consultation,
+)
+from app.web.rendering import redirect
 from app.web.visitors import CheckedForm, CurrentViewer, Viewer, text
 
 router = page_router()
@@ -62,11 +67,11 @@ def _page(
             session, consultation=consultation, account=viewer.account, secret=secret
         )
     stored = {r.topic_id: str(r.score) for r in ballot.ratings} if ballot else {}
-    return render(
+    return render_consultation(
         viewer,
+        access,
         "consultation.html",
         status=status,
-        consultation=consultation,
         counts=consultations.counts(session, [consultation.id])[consultation.id],
         topics=topics,
         titles={t.id: text_in(t.title, "title", t.translations, viewer.lang) for t in topics},
@@ -78,7 +83,6 @@ def _page(
         saved=saved,
         switched=switched,
         accepting=accepting,
-        tabs=tabs(access),
         rated=len(stored),
         **extra,
     )

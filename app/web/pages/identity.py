@@ -15,7 +15,7 @@ from app.web.forms import FieldErrors, Message
 from app.web.i18n import N_
 from app.web.pages.common import page_router
 from app.web.rendering import local_path, redirect, render
-from app.web.visitors import CheckedForm, CurrentViewer, sign_out, text
+from app.web.visitors import CheckedForm, CurrentViewer, password_of, sign_out, text
 
 router = page_router()
 BAD_LINK = N_("This link is unknown, already used or expired.")
@@ -115,11 +115,8 @@ def reset_password(
     viewer: CurrentViewer, form: CheckedForm, session: SessionDep, hasher: Hasher
 ) -> Response:
     token = text(form, "token")[:200]
-    password = form.get("password")
     try:
-        data = PasswordResetConfirm.model_validate(
-            {"token": token, "password": password if isinstance(password, str) else ""}
-        )
+        data = PasswordResetConfirm.model_validate({"token": token, "password": password_of(form)})
         accounts.confirm_password_reset(
             session, token=data.token, password=data.password, hasher=hasher
         )

@@ -26,10 +26,19 @@ from app.consultations.schemas import (
 from app.deps import SessionDep
 from app.errors import Conflict, Invalid
 from app.results import service as results
+from app.translations import CONSULTATION_FIELDS
 from app.web.forms import RULES as RULE_MESSAGES
 from app.web.forms import FieldErrors, Message
 from app.web.i18n import LANGUAGES, N_
-from app.web.pages.common import administered_for, managed_for, page_router, tabs
+from app.web.pages.common import (
+    administered_for,
+    datetime_local,
+    managed_for,
+    page_router,
+    render_consultation,
+    tabs,
+    translation_values,
+)
 from app.web.rendering import redirect, render
 from app.web.visitors import CheckedForm, CurrentViewer, Viewer, text
 
@@ -68,10 +77,6 @@ ZONES = sorted(available_timezones())
 CREATORS_ONLY = "Only an administrator can create a consultation."
 
 
-def _local(value: datetime | None, zone: str) -> str:
-    return "" if value is None else value.astimezone(ZoneInfo(zone)).strftime("%Y-%m-%dT%H:%M")
-
-
 def _values(consultation: Consultation) -> dict[str, Any]:
     """The consultation's settings as the form shows them."""
     values: dict[str, Any] = {}
@@ -79,17 +84,10 @@ def _values(consultation: Consultation) -> dict[str, Any]:
         value = getattr(consultation, name)
         values[name] = "" if value is None else value
     values["scale_labels"] = "\n".join(consultation.scale_labels or [])
-    values["closes_at"] = _local(consultation.closes_at, consultation.timezone)
+    values["closes_at"] = datetime_local(consultation.closes_at, consultation.timezone)
     values["starts_on"] = str(consultation.starts_on or "")
     values["ends_on"] = str(consultation.ends_on or "")
-    stored = consultation.translations or {}
-    for lang in LANGUAGES:
-        if lang != consultation.language:
-            for field in TRANSLATED:
-                values[f"translations-{lang}-{field}"] = stored.get(lang, {}).get(field) or ""
-            labels = stored.get(lang, {}).get(LABELS) or []
-            values[f"translations-{lang}-{LABELS}"] = "\n".join(labels)
-    return values
+    return values | translation_values(consultation, consultation.translations, CONSULTATION_FIELDS)
 
 
 def _submitted(form: FormData, names: tuple[str, ...]) -> dict[str, Any]:
@@ -277,11 +275,10 @@ def manage_page(slug: str, viewer: CurrentViewer, session: SessionDep) -> Respon
     access = managed_for(session, slug, viewer)
     consultation = access.consultation
     state = consultation.state
-    return render(
+    return render_consultation(
         viewer,
+        access,
         "manage.html",
-        consultation=consultation,
-        tabs=tabs(access),
         counts=consultations.counts(session, [consultation.id])[consultation.id],
         committee=committee.committee(session, consultation),
         moves=[m.value for m in MOVES if (state, m) in lifecycle.TRANSITIONS],
@@ -304,12 +301,11 @@ def _confirmation(
 ) -> Response:
     consultation = access.consultation
     state = consultation.state
-    return render(
+    return render_consultation(
         viewer,
+        access,
         "lifecycle.html",
         status=status,
-        consultation=consultation,
-        tabs=tabs(access),
         move=move.value,
         allowed=(state, move) in lifecycle.TRANSITIONS,
         counts=consultations.counts(session, [consultation.id])[consultation.id],

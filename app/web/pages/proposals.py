@@ -23,12 +23,13 @@ from app.web.pages.common import (
     consultation_for,
     form_address,
     managed_for,
+    other_languages,
     page_router,
-    tabs,
+    render_consultation,
 )
-from app.web.pages.topics import other_languages, translations_of
-from app.web.rendering import redirect, render
-from app.web.visitors import CheckedForm, CurrentViewer, Viewer, text
+from app.web.pages.topics import submitted_texts, translations_of
+from app.web.rendering import redirect
+from app.web.visitors import CheckedForm, CurrentViewer, Viewer, text, ticked
 
 router = page_router()
 StatusFilter = Annotated[ProposalStatus | None, Query()]
@@ -56,11 +57,10 @@ def call_page(
         else set()
     )
     mine = {p.id for p in rows if viewer.account and p.account_id == viewer.account.id}
-    return render(
+    return render_consultation(
         viewer,
+        access,
         "proposals.html",
-        consultation=consultation,
-        tabs=tabs(access),
         proposals=service.public(session, consultation, rows),
         total=total,
         chosen=status.value if status else "",
@@ -92,12 +92,11 @@ def _form(
         key.startswith("translations-") and (value or key in errors)
         for key, value in values.items()
     )
-    return render(
+    return render_consultation(
         viewer,
+        access,
         "proposal_form.html",
         status=status,
-        consultation=access.consultation,
-        tabs=tabs(access),
         values=values,
         others=other_languages(access.consultation),
         translating=translating,
@@ -120,10 +119,7 @@ def submit_proposal(
     """`step=check` shows similar topics and proposals (nothing stored); `step=submit`
     proposes."""
     access = _participant(session, slug, viewer)
-    values = {"title": text(form, "title"), "description": text(form, "description")}
-    for lang in other_languages(access.consultation):
-        for field in ("title", "description"):
-            values[f"translations-{lang}-{field}"] = text(form, f"translations-{lang}-{field}")
+    values = submitted_texts(form, access.consultation)
     if text(form, "step") == "check":
         return _form(viewer, session, access, values, checked=True)
     try:
@@ -147,11 +143,10 @@ def my_proposals(slug: str, viewer: CurrentViewer, session: SessionDep) -> Respo
     rows, _ = service.list_proposals(
         session, access.consultation, account=access.actor, limit=ALL, offset=0
     )
-    return render(
+    return render_consultation(
         viewer,
+        access,
         "my_proposals.html",
-        consultation=access.consultation,
-        tabs=tabs(access),
         proposals=service.public(session, access.consultation, rows),
         reasons={p.id: p.reason for p in rows},
         accepting=lifecycle.accepts_proposals(access.consultation.state),
@@ -201,11 +196,10 @@ def review_queue(
     open_rows, _ = service.list_proposals(
         session, access.consultation, status=ProposalStatus.submitted, limit=ALL, offset=0
     )
-    return render(
+    return render_consultation(
         viewer,
+        access,
         "proposals_review.html",
-        consultation=access.consultation,
-        tabs=tabs(access),
         proposals=service.public(session, access.consultation, rows),
         chosen=shown.value,
         statuses=[s.value for s in ProposalStatus],
@@ -226,7 +220,7 @@ def decide(
 ) -> Response:
     """Bulk: accept or reject (with one reason) every proposal ticked, all or none."""
     access = managed_for(session, slug, viewer)
-    ids = [int(v) for v in form.getlist("proposal") if isinstance(v, str) and v.isdigit()]
+    ids = [int(v) for v in ticked(form, "proposal") if v.isdigit()]
     if not ids:
         raise Invalid("Tick at least one proposal.", loc=("body", "proposal"))
     action = text(form, "action")

@@ -10,9 +10,8 @@ from app.translations import text_in
 from app.web.agreement import agreement_view
 from app.web.charts import bar_chart
 from app.web.i18n import N_
-from app.web.pages.common import consultation_for, page_router, tabs
+from app.web.pages.common import consultation_for, not_yet, page_router, render_consultation, tabs
 from app.web.pages.consultation import scale
-from app.web.rendering import render
 from app.web.visitors import CurrentViewer
 
 router = page_router()
@@ -28,12 +27,10 @@ def results_page(
 ) -> Response:
     access = consultation_for(session, slug, viewer)
     consultation = access.consultation
-    if not (results.is_public(consultation) or access.can_manage):
-        return render(
+    if not tabs(access).results:  # the same rule as its tab
+        return not_yet(
             viewer,
-            "not_yet.html",
-            consultation=consultation,
-            tabs=tabs(access),
+            access,
             current="results",
             heading=N_("Results"),
             message=N_("The results are published when the consultation closes."),
@@ -47,12 +44,11 @@ def results_page(
     )
     topics = {t.id: t for t in consultations.list_topics(session, consultation)}
     titles = {i: text_in(t.title, "title", t.translations, viewer.lang) for i, t in topics.items()}
-    return render(
+    return render_consultation(
         viewer,
+        access,
         "results.html",
         topics=topics,
-        consultation=consultation,
-        tabs=tabs(access),
         ranking=ranking,
         chart=bar_chart(name, consultation, ranking.entries, viewer.lang, titles),
         methods=results.methods(),

@@ -13,8 +13,14 @@ from app.deps import PathId, SessionDep
 from app.errors import Conflict, Invalid
 from app.vocabulary import COMMITTEE_GROUPS
 from app.web.forms import FieldErrors, Message
-from app.web.pages.common import administered_for, form_address, managed_for, page_router, tabs
-from app.web.rendering import redirect, render
+from app.web.pages.common import (
+    administered_for,
+    form_address,
+    managed_for,
+    page_router,
+    render_consultation,
+)
+from app.web.rendering import redirect
 from app.web.visitors import CheckedForm, CurrentViewer, Viewer, text
 
 router = page_router()
@@ -30,12 +36,11 @@ def _page(
     errors: FieldErrors | None = None,
     status: int = 200,
 ) -> Response:
-    return render(
+    return render_consultation(
         viewer,
+        access,
         "seats.html",
         status=status,
-        consultation=access.consultation,
-        tabs=tabs(access),
         committee=committee.committee(session, access.consultation),
         groups=[g.value for g in COMMITTEE_GROUPS],
         is_admin=access.is_admin,

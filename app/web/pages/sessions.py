@@ -15,38 +15,28 @@ from app.agenda.schemas import SessionCreate, SessionPublic, SessionUpdate
 from app.consultations.dependencies import Access
 from app.deps import PathId, SessionDep
 from app.errors import Invalid
+from app.translations import SESSION_FIELDS
 from app.vocabulary import ConsultationState, PersonRole, SessionFormat, StakeholderGroup
 from app.web.forms import FieldErrors, Message
 from app.web.i18n import LANGUAGES, N_
 from app.web.pages.committee import workspace
-from app.web.pages.common import form_address, managed_for, moved, page_router, tabs
-from app.web.rendering import redirect, render
+from app.web.pages.common import (
+    datetime_local,
+    form_address,
+    managed_for,
+    moved,
+    other_languages,
+    page_router,
+    render_consultation,
+    translation_values,
+)
+from app.web.rendering import redirect
 from app.web.visitors import CheckedForm, CurrentViewer, Viewer, text
 
 router = page_router()
 BLANK_ROWS = 3
 PERSON_FIELDS = ("role", "name", "organization", "country", "stakeholder_group")
 MAX_ROWS = 100
-
-
-def _local(value: datetime | None, zone: str) -> str:
-    """The value of a datetime-local input, in the event's time zone."""
-    return "" if value is None else value.astimezone(ZoneInfo(zone)).strftime("%Y-%m-%dT%H:%M")
-
-
-def _others(access: Access) -> list[str]:
-    """The languages the session's texts may be translated into: all but the original."""
-    return [lang for lang in LANGUAGES if lang != access.consultation.language]
-
-
-def _translation_values(public: SessionPublic, others: list[str]) -> dict[str, str]:
-    values = {}
-    for lang in others:
-        texts = public.translations.get(lang, {})
-        values[f"translations-{lang}-title"] = texts.get("title") or ""
-        values[f"translations-{lang}-description"] = texts.get("description") or ""
-        values[f"translations-{lang}-questions"] = "\n".join(texts.get("questions") or [])
-    return values
 
 
 def _translations_of(values: dict[str, Any]) -> dict[str, dict[str, Any] | None]:
@@ -69,8 +59,8 @@ def _values(public: SessionPublic, zone: str) -> dict[str, Any]:
     return {
         "title": public.title,
         "format": public.format.value,
-        "starts_at": _local(public.starts_at, zone),
-        "ends_at": _local(public.ends_at, zone),
+        "starts_at": datetime_local(public.starts_at, zone),
+        "ends_at": datetime_local(public.ends_at, zone),
         "room": public.room or "",
         "description": public.description or "",
         "questions": "\n".join(public.questions),
@@ -92,15 +82,14 @@ def _editor(
     saved: bool = False,
 ) -> Response:
     people = values["people"] + [dict.fromkeys(PERSON_FIELDS, "") for _ in range(BLANK_ROWS)]
-    return render(
+    return render_consultation(
         viewer,
+        access,
         "session.html",
         status=status,
-        consultation=access.consultation,
-        tabs=tabs(access),
         item=public,
         values=values,
-        others=_others(access),
+        others=other_languages(access.consultation),
         people=people,
         errors=errors,
         saved=saved,
@@ -118,7 +107,7 @@ def session_page(
     access = managed_for(session, slug, viewer)
     public = agenda.to_public(agenda.get_session(session, access.consultation, session_id))
     values = _values(public, access.consultation.timezone)
-    values |= _translation_values(public, _others(access))
+    values |= translation_values(access.consultation, public.translations, SESSION_FIELDS)
     return _editor(viewer, access, public, values, saved=bool(saved))
 
 

@@ -10,11 +10,10 @@ from app.auth.schemas import AdminCreate
 from app.deps import SessionDep, SettingsDep
 from app.errors import Conflict, Invalid
 from app.web.forms import FieldErrors, Message
-from app.web.i18n import N_
-from app.web.pages.accounts import _start_session
+from app.web.pages.accounts import EMAIL_TAKEN, _start_session
 from app.web.pages.common import page_router
 from app.web.rendering import redirect, render
-from app.web.visitors import CheckedForm, CurrentViewer, Viewer, text
+from app.web.visitors import CheckedForm, CurrentViewer, Viewer, password_of, text
 
 router = page_router()
 
@@ -57,8 +56,7 @@ def create_first_admin(
     if not accounts.setup_token_valid(session, token):
         return _spent(viewer)
     values = {"email": text(form, "email"), "display_name": text(form, "display_name")}
-    password = form.get("password")
-    data = values | {"password": password if isinstance(password, str) else ""}
+    data = values | {"password": password_of(form)}
     if not data["display_name"]:
         data.pop("display_name")
     errors = FieldErrors()
@@ -71,7 +69,7 @@ def create_first_admin(
     except Invalid:
         return _spent(viewer)
     except Conflict:
-        errors.add("email", Message(N_("An account with this email already exists.")))
+        errors.add("email", Message(EMAIL_TAKEN))
     if errors:
         return _form(viewer, token=token, values=values, errors=errors, status=422)
     _start_session(viewer, session, settings, admin, client)

@@ -14,7 +14,7 @@ from app.web.forms import FieldErrors
 from app.web.i18n import N_
 from app.web.pages.common import page_router
 from app.web.rendering import redirect, render
-from app.web.visitors import CheckedForm, CurrentViewer, Viewer, text
+from app.web.visitors import CheckedForm, CurrentViewer, Viewer, text, ticked
 
 router = page_router()
 PAGE = "/account/tokens"
@@ -60,7 +60,7 @@ def make_token(viewer: CurrentViewer, form: CheckedForm, session: SessionDep) ->
     holder = viewer.holder()
     values: dict[str, object] = {
         "name": text(form, "name"),
-        "scopes": [s for s in form.getlist("scopes") if isinstance(s, str)],
+        "scopes": ticked(form, "scopes"),
         "expires_in_days": text(form, "expires_in_days"),
     }
     try:

@@ -4,6 +4,7 @@ draft, through the API's services and schemas (TopicCreate, TopicUpdate)."""
 from fastapi import Response
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
 
 from app.consultations import lifecycle
 from app.consultations import service as consultations
@@ -12,19 +13,23 @@ from app.consultations.models import Consultation, Topic
 from app.consultations.schemas import TopicCreate, TopicUpdate
 from app.deps import SessionDep
 from app.errors import Duplicate
+from app.translations import TOPIC_FIELDS
 from app.web.forms import FieldErrors, Message
 from app.web.i18n import LANGUAGES, N_
-from app.web.pages.common import form_address, managed_for, moved, page_router, tabs
-from app.web.rendering import redirect, render
+from app.web.pages.common import (
+    form_address,
+    managed_for,
+    moved,
+    other_languages,
+    page_router,
+    render_consultation,
+    translation_values,
+)
+from app.web.rendering import redirect
 from app.web.visitors import CheckedForm, CurrentViewer, Viewer, text
 
 router = page_router()
 TAKEN = N_("Another topic already has this title.")
-
-
-def other_languages(consultation: Consultation) -> list[str]:
-    """The languages a consultation's texts may be translated into: all but the original."""
-    return [lang for lang in LANGUAGES if lang != consultation.language]
 
 
 def missing_translations(consultation: Consultation, topics: list[Topic]) -> dict[int, list[str]]:
@@ -39,15 +44,6 @@ def missing_translations(consultation: Consultation, topics: list[Topic]) -> dic
     }
 
 
-def _translation_values(consultation: Consultation, topic: Topic) -> dict[str, str]:
-    stored = topic.translations or {}
-    values = {}
-    for lang in other_languages(consultation):
-        for field in ("title", "description"):
-            values[f"translations-{lang}-{field}"] = stored.get(lang, {}).get(field) or ""
-    return values
-
-
 def translations_of(values: dict[str, str], consultation: Consultation) -> dict[str, object]:
     """The form's translations: a language left empty has none (it is removed)."""
     given: dict[str, object] = {}
@@ -57,6 +53,15 @@ def translations_of(values: dict[str, str], consultation: Consultation) -> dict[
         texts = {"title": title or None, "description": description or None}
         given[lang] = texts if title or description else None
     return given
+
+
+def submitted_texts(form: FormData, consultation: Consultation) -> dict[str, str]:
+    """The title and description as the form sent them, each with its translations."""
+    values = {"title": text(form, "title"), "description": text(form, "description")}
+    for lang in other_languages(consultation):
+        for field in ("title", "description"):
+            values[f"translations-{lang}-{field}"] = text(form, f"translations-{lang}-{field}")
+    return values
 
 
 def _list(
@@ -70,12 +75,11 @@ def _list(
 ) -> Response:
     consultation = access.consultation
     topics = consultations.list_topics(session, consultation)
-    return render(
+    return render_consultation(
         viewer,
+        access,
         "topics.html",
         status=status,
-        consultation=consultation,
-        tabs=tabs(access),
         topics=topics,
         origins=consultations.topic_origins(session, topics),
         missing={
@@ -125,12 +129,11 @@ def _editor(
     errors: FieldErrors | None = None,
     status: int = 200,
 ) -> Response:
-    return render(
+    return render_consultation(
         viewer,
+        access,
         "topic.html",
         status=status,
-        consultation=access.consultation,
-        tabs=tabs(access),
         topic=topic,
         values=values,
         others=other_languages(access.consultation),
@@ -144,7 +147,7 @@ def topic_page(slug: str, topic_id: int, viewer: CurrentViewer, session: Session
     access = managed_for(session, slug, viewer)
     topic = consultations.get_topic(session, access.consultation, topic_id)
     values = {"title": topic.title, "description": topic.description or ""}
-    values |= _translation_values(access.consultation, topic)
+    values |= translation_values(access.consultation, topic.translations, TOPIC_FIELDS)
     return _editor(viewer, access, topic, values)
 
 
@@ -154,9 +157,7 @@ def save_topic(
 ) -> Response:
     access = managed_for(session, slug, viewer)
     topic = consultations.get_topic(session, access.consultation, topic_id)
-    values = {"title": text(form, "title"), "description": text(form, "description")}
-    for name in _translation_values(access.consultation, topic):
-        values[name] = text(form, name)
+    values = submitted_texts(form, access.consultation)
     errors = FieldErrors()
     try:
         data = TopicUpdate.model_validate(

@@ -12,7 +12,7 @@ from app.web.forms import FieldErrors
 from app.web.i18n import N_
 from app.web.pages.common import form_address, page_router
 from app.web.rendering import redirect, render
-from app.web.visitors import CheckedForm, CurrentViewer, Viewer, text
+from app.web.visitors import CheckedForm, CurrentViewer, Viewer, text, ticked
 from app.webhooks import service as webhooks
 from app.webhooks.events import WebhookEvent
 from app.webhooks.schemas import WebhookCreate, WebhookCreated
@@ -72,7 +72,7 @@ def register_webhook(viewer: CurrentViewer, form: CheckedForm, session: SessionD
     actor = viewer.admin(ADMINS_ONLY)
     values: dict[str, object] = {
         "url": text(form, "url"),
-        "events": [e for e in form.getlist("events") if isinstance(e, str)],
+        "events": ticked(form, "events"),
         "description": text(form, "description"),
     }
     try:
