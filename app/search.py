@@ -6,8 +6,9 @@ as app.text.searchable makes them (case folded, accents stripped): a translated 
 found as the original is. PostgreSQL searches it with `to_tsvector('simple', …)`
 over a GIN expression index per table (no extension needed); SQLite with an FTS5 table,
 `search_index` (tokenizer `unicode61 remove_diacritics 2`), which the models' write events
-keep in step (app.consultations.models, app.proposals.models). Words match by prefix, so
-"neutral" finds "Neutralidad"; the best matches (bm25, ts_rank) come first.
+keep in step (`keep_indexed`, declared by app.consultations.models and app.proposals.models).
+Words match by prefix, so "neutral" finds "Neutralidad"; the best matches (bm25, ts_rank)
+come first.
 
 The FTS5 table and the GIN indexes live outside the models (neither SQLAlchemy nor Alembic
 can describe them): the migration creates them, and `is_search_object` tells Alembic's
@@ -15,11 +16,13 @@ comparison and the tests' table lists to leave them alone."""
 
 import re
 from dataclasses import dataclass
+from typing import Any, Protocol
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, event, text
 from sqlalchemy.orm import Session
 
 from app.text import searchable
+from app.translations import Translations, translated_texts
 
 FTS_TABLE = "search_index"
 PG_INDEXES = ("ix_topics_search", "ix_proposals_search")
@@ -104,6 +107,49 @@ def unindex(connection: Connection, kind: str, ref_id: int) -> None:
     connection.execute(
         text("DELETE FROM search_index WHERE rowid = :r"), {"r": _rowid(kind, ref_id)}
     )
+
+
+class Indexed(Protocol):
+    """A topic or a proposal, as the index sees it."""
+
+    search_text: str
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def consultation_id(self) -> int: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def description(self) -> str | None: ...
+    @property
+    def translations(self) -> Translations | None: ...
+
+
+def keep_indexed(model: type[Indexed], kind: str) -> None:
+    """Keeps `model`'s rows in step with the search: `search_text` set before every write (its
+    title, description and their translations as a search compares them), the index row
+    written after it (SQLite) and removed with the row."""
+
+    def set_text(_mapper: Any, _connection: Connection, row: Indexed) -> None:
+        row.search_text = searchable(
+            row.title, row.description, *translated_texts(row.translations)
+        )
+
+    def write(_mapper: Any, connection: Connection, row: Indexed) -> None:
+        index(connection, kind, row.id, row.consultation_id, row.search_text)
+
+    def remove(_mapper: Any, connection: Connection, row: Indexed) -> None:
+        unindex(connection, kind, row.id)
+
+    for name, listener in [
+        ("before_insert", set_text),
+        ("before_update", set_text),
+        ("after_insert", write),
+        ("after_update", write),
+        ("after_delete", remove),
+    ]:
+        event.listen(model, name, listener)
 
 
 @dataclass(frozen=True)

@@ -4,21 +4,17 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     CheckConstraint,
-    Connection,
     Enum,
     ForeignKey,
     String,
     Text,
     UniqueConstraint,
-    event,
     true,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app import search
 from app.db import Base, utcnow
-from app.text import searchable
-from app.translations import translated_texts
 from app.vocabulary import ConsultationState
 
 
@@ -108,7 +104,7 @@ class Topic(Base):
     # (An id, not a foreign key: the record stands if that edition's topic goes.)
     copied_from_id: Mapped[int | None]
     # Title, description and their translations as a search compares them
-    # (app.text.searchable), kept up to date on every write (below).
+    # (app.text.searchable), kept up to date on every write (search.keep_indexed, below).
     search_text: Mapped[str] = mapped_column(Text, default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     translations: Mapped[dict[str, dict[str, Any]] | None] = mapped_column(JSON)
@@ -116,20 +112,4 @@ class Topic(Base):
     consultation: Mapped[Consultation] = relationship(back_populates="topics", lazy="raise")
 
 
-@event.listens_for(Topic, "before_insert")
-@event.listens_for(Topic, "before_update")
-def _topic_search_text(_mapper: object, _connection: Connection, topic: Topic) -> None:
-    topic.search_text = searchable(
-        topic.title, topic.description, *translated_texts(topic.translations)
-    )
-
-
-@event.listens_for(Topic, "after_insert")
-@event.listens_for(Topic, "after_update")
-def _index_topic(_mapper: object, connection: Connection, topic: Topic) -> None:
-    search.index(connection, "topic", topic.id, topic.consultation_id, topic.search_text)
-
-
-@event.listens_for(Topic, "after_delete")
-def _unindex_topic(_mapper: object, connection: Connection, topic: Topic) -> None:
-    search.unindex(connection, "topic", topic.id)
+search.keep_indexed(Topic, "topic")

@@ -4,13 +4,11 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, Connection, ForeignKey, String, Text, event
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app import search
 from app.db import Base, utcnow
-from app.text import searchable
-from app.translations import translated_texts
 from app.vocabulary import sql_in
 
 
@@ -80,22 +78,4 @@ class Support(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-@event.listens_for(Proposal, "before_insert")
-@event.listens_for(Proposal, "before_update")
-def _search_text(_mapper: object, _connection: Connection, proposal: Proposal) -> None:
-    proposal.search_text = searchable(
-        proposal.title, proposal.description, *translated_texts(proposal.translations)
-    )
-
-
-@event.listens_for(Proposal, "after_insert")
-@event.listens_for(Proposal, "after_update")
-def _index(_mapper: object, connection: Connection, proposal: Proposal) -> None:
-    search.index(
-        connection, "proposal", proposal.id, proposal.consultation_id, proposal.search_text
-    )
-
-
-@event.listens_for(Proposal, "after_delete")
-def _unindex(_mapper: object, connection: Connection, proposal: Proposal) -> None:
-    search.unindex(connection, "proposal", proposal.id)
+search.keep_indexed(Proposal, "proposal")

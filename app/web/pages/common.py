@@ -1,7 +1,7 @@
 """What several pages share: the router factory, the consultation a page is about, the tabs a
 viewer may use on it and the page that shows them, and the form fields several forms hold."""
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import HTMLResponse
 from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
 
 from app.agenda import service as agenda
 from app.consultations.dependencies import (
@@ -23,7 +24,7 @@ from app.results import service as results
 from app.translations import Translations
 from app.web.i18n import LANGUAGES
 from app.web.rendering import PageRoute, redirect, render
-from app.web.visitors import CurrentViewer, Viewer
+from app.web.visitors import CurrentViewer, Viewer, text
 
 
 def page_router() -> APIRouter:
@@ -103,6 +104,38 @@ def translation_values(
                 value if isinstance(value, str) else "\n".join(value)
             )
     return values
+
+
+def submitted_translations(form: FormData, fields: Iterable[str]) -> dict[str, str]:
+    """The translation fields the form sent, `translations-<lang>-<field>`, as it sent them."""
+    names = (f"translations-{lang}-{field}" for lang in LANGUAGES for field in fields)
+    return {name: text(form, name) for name in names if name in form}
+
+
+def translations_payload(
+    values: Mapping[str, Any], fields: Iterable[str], *, lists: Collection[str] = ()
+) -> dict[str, dict[str, Any] | None]:
+    """The form's translations in the API's shape, for each language whose fields it holds: an
+    empty field is no translation, and a language left empty has none (it is removed). A field
+    in `lists` takes one entry per line."""
+    given: dict[str, dict[str, Any] | None] = {}
+    for lang in LANGUAGES:
+        if f"translations-{lang}-title" not in values:
+            continue
+        texts: dict[str, Any] = {}
+        for field in fields:
+            value = values.get(f"translations-{lang}-{field}") or ""
+            if value and field in lists:
+                value = lines(value)
+            if value:
+                texts[field] = value
+        given[lang] = texts or None
+    return given
+
+
+def lines(value: str) -> list[str]:
+    """A field of one entry per line: its non-empty lines, stripped."""
+    return [line.strip() for line in value.splitlines() if line.strip()]
 
 
 def datetime_local(value: datetime | None, zone: str) -> str:

@@ -29,15 +29,18 @@ from app.results import service as results
 from app.translations import CONSULTATION_FIELDS
 from app.web.forms import RULES as RULE_MESSAGES
 from app.web.forms import FieldErrors, Message
-from app.web.i18n import LANGUAGES, N_
+from app.web.i18n import N_
 from app.web.pages.common import (
     administered_for,
     datetime_local,
+    lines,
     managed_for,
     page_router,
     render_consultation,
+    submitted_translations,
     tabs,
     translation_values,
+    translations_payload,
 )
 from app.web.rendering import redirect, render
 from app.web.visitors import CheckedForm, CurrentViewer, Viewer, text
@@ -60,7 +63,6 @@ BACKGROUND = (
 )
 # The consultation's texts a translation is entered for on the settings page, and the scale's
 # labels (one per line, as the original's; they freeze with the rules).
-TRANSLATED = ("title", "description")
 LABELS = "scale_labels"
 RULES = (
     "scale_min",
@@ -92,11 +94,7 @@ def _values(consultation: Consultation) -> dict[str, Any]:
 
 def _submitted(form: FormData, names: tuple[str, ...]) -> dict[str, Any]:
     values: dict[str, Any] = {name: text(form, name) for name in names}
-    for lang in LANGUAGES:
-        for field in (*TRANSLATED, LABELS):
-            name = f"translations-{lang}-{field}"
-            if name in form:
-                values[name] = text(form, name)
+    values |= submitted_translations(form, CONSULTATION_FIELDS)
     values["scale_labels"] = str(form.get("scale_labels") or "").strip()
     values["live_results"] = "live_results" in form
     return values
@@ -110,21 +108,11 @@ def _payload(values: dict[str, Any], errors: FieldErrors) -> dict[str, Any]:
         if v != "" and k != "live_results" and not k.startswith("translations-")
     }
     payload["live_results"] = bool(values.get("live_results"))
-    translations: dict[str, dict[str, Any] | None] = {}
-    for lang in LANGUAGES:
-        texts: dict[str, Any] = {
-            field: values[f"translations-{lang}-{field}"]
-            for field in TRANSLATED
-            if values.get(f"translations-{lang}-{field}")
-        }
-        if values.get(f"translations-{lang}-{LABELS}"):
-            texts[LABELS] = _lines(values[f"translations-{lang}-{LABELS}"])
-        if f"translations-{lang}-title" in values:
-            translations[lang] = texts or None
+    translations = translations_payload(values, CONSULTATION_FIELDS, lists={LABELS})
     if translations:
         payload["translations"] = translations
     if values.get("scale_labels"):
-        payload["scale_labels"] = _lines(values["scale_labels"])
+        payload["scale_labels"] = lines(values["scale_labels"])
     if values.get("closes_at"):
         zone = values.get("timezone") if values.get("timezone") in available_timezones() else "UTC"
         try:
@@ -134,11 +122,6 @@ def _payload(values: dict[str, Any], errors: FieldErrors) -> dict[str, Any]:
             del payload["closes_at"]
             errors.add("closes_at", Message(N_("Enter a date and time.")))
     return payload
-
-
-def _lines(value: str) -> list[str]:
-    """A field of one entry per line: its non-empty lines, stripped."""
-    return [line.strip() for line in value.splitlines() if line.strip()]
 
 
 def _check_translated_labels(payload: dict[str, Any], errors: FieldErrors) -> None:

@@ -17,6 +17,7 @@ from app.errors import Invalid, Unauthorized
 from app.proposals import service
 from app.proposals.models import ProposalStatus
 from app.proposals.schemas import ProposalCreate, Reject
+from app.translations import PROPOSAL_FIELDS
 from app.web.forms import FieldErrors
 from app.web.pages.common import (
     administered_for,
@@ -26,8 +27,9 @@ from app.web.pages.common import (
     other_languages,
     page_router,
     render_consultation,
+    translations_payload,
 )
-from app.web.pages.topics import submitted_texts, translations_of
+from app.web.pages.topics import submitted_texts
 from app.web.rendering import redirect
 from app.web.visitors import CheckedForm, CurrentViewer, Viewer, text, ticked
 
@@ -127,7 +129,7 @@ def submit_proposal(
             {
                 "title": values["title"],
                 "description": values["description"],
-                "translations": translations_of(values, access.consultation),
+                "translations": translations_payload(values, PROPOSAL_FIELDS),
             }
         )
     except ValidationError as exc:

@@ -18,17 +18,20 @@ from app.errors import Invalid
 from app.translations import SESSION_FIELDS
 from app.vocabulary import ConsultationState, PersonRole, SessionFormat, StakeholderGroup
 from app.web.forms import FieldErrors, Message
-from app.web.i18n import LANGUAGES, N_
+from app.web.i18n import N_
 from app.web.pages.committee import workspace
 from app.web.pages.common import (
     datetime_local,
     form_address,
+    lines,
     managed_for,
     moved,
     other_languages,
     page_router,
     render_consultation,
+    submitted_translations,
     translation_values,
+    translations_payload,
 )
 from app.web.rendering import redirect
 from app.web.visitors import CheckedForm, CurrentViewer, Viewer, text
@@ -37,22 +40,6 @@ router = page_router()
 BLANK_ROWS = 3
 PERSON_FIELDS = ("role", "name", "organization", "country", "stakeholder_group")
 MAX_ROWS = 100
-
-
-def _translations_of(values: dict[str, Any]) -> dict[str, dict[str, Any] | None]:
-    """The form's translations: a language left empty has none (it is removed)."""
-    given: dict[str, dict[str, Any] | None] = {}
-    for lang in LANGUAGES:
-        if f"translations-{lang}-title" not in values:
-            continue
-        questions = values.get(f"translations-{lang}-questions", "").splitlines()
-        texts = {
-            "title": values[f"translations-{lang}-title"] or None,
-            "description": values.get(f"translations-{lang}-description") or None,
-            "questions": [q.strip() for q in questions if q.strip()] or None,
-        }
-        given[lang] = texts if any(texts.values()) else None
-    return given
 
 
 def _values(public: SessionPublic, zone: str) -> dict[str, Any]:
@@ -122,11 +109,7 @@ def _submitted(form: FormData) -> dict[str, Any]:
         for f in ("title", "format", "starts_at", "ends_at", "room", "description", "questions")
     }
     values["people"] = [row for row in rows if row["name"]]
-    for lang in LANGUAGES:
-        for field in ("title", "description", "questions"):
-            if f"translations-{lang}-{field}" in form:
-                values[f"translations-{lang}-{field}"] = text(form, f"translations-{lang}-{field}")
-    return values
+    return values | submitted_translations(form, SESSION_FIELDS)
 
 
 def _payload(values: dict[str, Any], zone: str, errors: FieldErrors) -> dict[str, Any]:
@@ -137,10 +120,10 @@ def _payload(values: dict[str, Any], zone: str, errors: FieldErrors) -> dict[str
         "format": values["format"],
         "room": values["room"] or None,
         "description": values["description"] or None,
-        "questions": [q.strip() for q in values["questions"].splitlines() if q.strip()],
+        "questions": lines(values["questions"]),
         "people": [{k: v or None for k, v in row.items()} for row in values["people"]],
     }
-    translations = _translations_of(values)
+    translations = translations_payload(values, SESSION_FIELDS, lists={"questions"})
     if translations:
         payload["translations"] = translations
     for name in ("starts_at", "ends_at"):

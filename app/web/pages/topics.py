@@ -24,6 +24,7 @@ from app.web.pages.common import (
     page_router,
     render_consultation,
     translation_values,
+    translations_payload,
 )
 from app.web.rendering import redirect
 from app.web.visitors import CheckedForm, CurrentViewer, Viewer, text
@@ -42,17 +43,6 @@ def missing_translations(consultation: Consultation, topics: list[Topic]) -> dic
         ]
         for t in topics
     }
-
-
-def translations_of(values: dict[str, str], consultation: Consultation) -> dict[str, object]:
-    """The form's translations: a language left empty has none (it is removed)."""
-    given: dict[str, object] = {}
-    for lang in other_languages(consultation):
-        title = values.get(f"translations-{lang}-title", "")
-        description = values.get(f"translations-{lang}-description", "")
-        texts = {"title": title or None, "description": description or None}
-        given[lang] = texts if title or description else None
-    return given
 
 
 def submitted_texts(form: FormData, consultation: Consultation) -> dict[str, str]:
@@ -162,7 +152,7 @@ def save_topic(
     try:
         data = TopicUpdate.model_validate(
             _fields(values["title"], values["description"])
-            | {"translations": translations_of(values, access.consultation)}
+            | {"translations": translations_payload(values, TOPIC_FIELDS)}
         )
         consultations.update_topic(
             session, consultation=access.consultation, topic=topic, data=data, actor=access.actor
