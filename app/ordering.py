@@ -7,7 +7,9 @@ from typing import Protocol, TypeVar
 from app.errors import Invalid
 
 
-class Placed(Protocol):
+class Positioned(Protocol):
+    """An item of an ordered list: a topic, a session."""
+
     @property
     def id(self) -> int: ...
 
@@ -15,7 +17,7 @@ class Placed(Protocol):
     def position(self) -> int: ...
 
 
-P = TypeVar("P", bound=Placed)
+P = TypeVar("P", bound=Positioned)
 
 
 def moves(items: Sequence[P], order: Sequence[int], *, noun: str) -> list[tuple[P, int]]:

@@ -15,6 +15,7 @@ the earlier ones; `python -m bench.run` runs it with everything else.
 import argparse
 import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import partial
@@ -159,11 +160,13 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="~100k ratings, to try it")
     args = parser.parse_args()
     shape = QUICK_SHAPE if args.quick else SHAPE
+    updates: list[Callable[[str], str]] = []
     for name, fresh in backends("consulta_bench_agreement"):
         with fresh() as url:
             log(f"{name}: method agreement")
             section = report(name, run(url, shape, args.repeat, log))
-        update_results(partial(replace_sections, backend=name, section=section))
+        updates.append(partial(replace_sections, backend=name, section=section))
+    update_results(updates)
 
 
 if __name__ == "__main__":

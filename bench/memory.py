@@ -24,7 +24,7 @@ def main(url: str, slug: str, method: str) -> None:
     with make_sessionmaker(engine)() as session:
         consultation = session.scalars(select(Consultation).where(Consultation.slug == slug)).one()
         before = peak_kib()
-        service.ranking(session, consultation, method=method, fold_groups=True)
+        service.ranking(session, consultation, method=method)
         session.rollback()
     print(before, peak_kib())
 

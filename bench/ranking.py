@@ -81,7 +81,7 @@ def _rank(engine: Engine, consultation_id: int, method: str) -> None:
     with make_sessionmaker(engine)() as session:
         consultation = session.get(Consultation, consultation_id)
         assert consultation is not None
-        service.ranking(session, consultation, method=method, fold_groups=True)
+        service.ranking(session, consultation, method=method)
         session.rollback()
 
 

@@ -67,9 +67,13 @@ def backends(
     return found
 
 
-def update_results(update: Callable[[str], str]) -> None:
-    """Rewrites RESULTS.md through `update` (a piece of the benchmarks run on its own)."""
-    RESULTS.write_text(update(RESULTS.read_text() if RESULTS.exists() else "# Benchmark results\n"))
+def update_results(updates: list[Callable[[str], str]]) -> None:
+    """Rewrites RESULTS.md through each of `updates` in turn (the sections of a piece of the
+    benchmarks run on its own), once every backend has run."""
+    text = RESULTS.read_text() if RESULTS.exists() else "# Benchmark results\n"
+    for update in updates:
+        text = update(text)
+    RESULTS.write_text(text)
     log(f"updated {RESULTS}")
 
 

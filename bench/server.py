@@ -351,8 +351,8 @@ def report(backend: str, result: dict[str, object]) -> list[str]:
 
 
 def main() -> None:
-    """Runs only the write path, on SQLite and (with CONSULTA_BENCH_POSTGRES_URL) PostgreSQL,
-    and replaces its sections in RESULTS.md."""
+    """Runs only the write path, on SQLite and (with CONSULTA_BENCH_POSTGRES_URL, or the
+    tests' CONSULTA_TEST_POSTGRES_URL) PostgreSQL, and replaces its sections in RESULTS.md."""
     import argparse
 
     from bench.run import backends, log, replace_section, update_results
@@ -360,13 +360,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=main.__doc__)
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
+    updates: list[Callable[[str], str]] = []
     for name, fresh in backends("consulta_bench_write_path"):
         with fresh() as url:
             log(f"{name}: write path")
             section = report(name, run(url, args.repeat, log))
         when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M")
         section[1:1] = ["", f"Rerun alone {when} UTC (`python -m bench.server`)."]
-        update_results(partial(replace_section, heading=f"Write path on {name}", section=section))
+        updates.append(partial(replace_section, heading=f"Write path on {name}", section=section))
+    update_results(updates)
 
 
 if __name__ == "__main__":

@@ -36,6 +36,7 @@ SimilarQuery = Annotated[str, Query(max_length=2000, description="The text being
 def _public(
     session: Session, consultation: Consultation, proposal: Proposal, lang: str | None
 ) -> ProposalPublic:
+    """One proposal as the API shows it (service.public works on lists)."""
     [shown] = service.public(session, consultation, [proposal], lang)
     return shown
 

@@ -162,7 +162,8 @@ def ticked(form: FormData, name: str) -> list[str]:
     return [value for value in form.getlist(name) if isinstance(value, str)]
 
 
-def password_of(form: FormData, name: str = "password") -> str:
-    """A password field as typed: unlike text(), neither stripped nor its line breaks changed."""
-    value = form.get(name)
+def password_of(form: FormData) -> str:
+    """The password field as typed: unlike text(), neither stripped nor its line breaks
+    changed."""
+    value = form.get("password")
     return value if isinstance(value, str) else ""

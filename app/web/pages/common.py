@@ -71,8 +71,8 @@ def tabs(access: Access) -> Tabs:
 def render_consultation(
     viewer: Viewer, access: Access, template: str, **context: Any
 ) -> HTMLResponse:
-    """A page of the consultation (a template extending consultation_page.html): the
-    consultation with the tabs this viewer can use, and the page's own `context`."""
+    """A page about the consultation: the consultation, the tabs this viewer can use, and the
+    page's own `context`."""
     return render(viewer, template, consultation=access.consultation, tabs=tabs(access), **context)
 
 
@@ -103,6 +103,20 @@ def translation_values(
             values[f"translations-{lang}-{field}"] = (
                 value if isinstance(value, str) else "\n".join(value)
             )
+    return values
+
+
+def submitted_texts(
+    form: FormData, consultation: Consultation, fields: Iterable[str]
+) -> dict[str, str]:
+    """A text's `fields` as the form sent them, with their translations into every other
+    language. Unlike submitted_translations, a translation the form left out reads as empty,
+    which removes it: the topic and proposal forms always hold every language."""
+    fields = tuple(fields)
+    values = {field: text(form, field) for field in fields}
+    for lang in other_languages(consultation):
+        for field in fields:
+            values[f"translations-{lang}-{field}"] = text(form, f"translations-{lang}-{field}")
     return values
 
 

@@ -61,8 +61,8 @@ BACKGROUND = (
     "closes_at",
     "language",
 )
-# The consultation's texts a translation is entered for on the settings page, and the scale's
-# labels (one per line, as the original's; they freeze with the rules).
+# The scale's level names in a translation: one per line, as the original's (they freeze with
+# the rules).
 LABELS = "scale_labels"
 RULES = (
     "scale_min",

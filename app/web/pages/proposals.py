@@ -27,9 +27,9 @@ from app.web.pages.common import (
     other_languages,
     page_router,
     render_consultation,
+    submitted_texts,
     translations_payload,
 )
-from app.web.pages.topics import submitted_texts
 from app.web.rendering import redirect
 from app.web.visitors import CheckedForm, CurrentViewer, Viewer, text, ticked
 
@@ -121,7 +121,7 @@ def submit_proposal(
     """`step=check` shows similar topics and proposals (nothing stored); `step=submit`
     proposes."""
     access = _participant(session, slug, viewer)
-    values = submitted_texts(form, access.consultation)
+    values = submitted_texts(form, access.consultation, PROPOSAL_FIELDS)
     if text(form, "step") == "check":
         return _form(viewer, session, access, values, checked=True)
     try:

@@ -4,7 +4,6 @@ draft, through the API's services and schemas (TopicCreate, TopicUpdate)."""
 from fastapi import Response
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
-from starlette.datastructures import FormData
 
 from app.consultations import lifecycle
 from app.consultations import service as consultations
@@ -23,6 +22,7 @@ from app.web.pages.common import (
     other_languages,
     page_router,
     render_consultation,
+    submitted_texts,
     translation_values,
     translations_payload,
 )
@@ -43,15 +43,6 @@ def missing_translations(consultation: Consultation, topics: list[Topic]) -> dic
         ]
         for t in topics
     }
-
-
-def submitted_texts(form: FormData, consultation: Consultation) -> dict[str, str]:
-    """The title and description as the form sent them, each with its translations."""
-    values = {"title": text(form, "title"), "description": text(form, "description")}
-    for lang in other_languages(consultation):
-        for field in ("title", "description"):
-            values[f"translations-{lang}-{field}"] = text(form, f"translations-{lang}-{field}")
-    return values
 
 
 def _list(
@@ -147,7 +138,7 @@ def save_topic(
 ) -> Response:
     access = managed_for(session, slug, viewer)
     topic = consultations.get_topic(session, access.consultation, topic_id)
-    values = submitted_texts(form, access.consultation)
+    values = submitted_texts(form, access.consultation, TOPIC_FIELDS)
     errors = FieldErrors()
     try:
         data = TopicUpdate.model_validate(
