@@ -2,6 +2,7 @@
 grouped writer, the general path and the import ask it and nothing else, so a rule changed
 there changes all three."""
 
+import re
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
@@ -134,6 +135,52 @@ def test_the_rule_refuses_with_the_error_its_caller_gets(
     assert type(refusal) is error
     if loc is not None:
         assert refusal.extensions["errors"][0]["loc"] == loc
+
+
+@pytest.mark.parametrize(
+    ("facts", "ballot", "channel", "detail", "extensions"),
+    [
+        (
+            DEADLINE,
+            rules.Rate(10, 3),
+            rules.Channel.online,
+            "Ratings were accepted until 2030-08-01 12:00 UTC.",
+            {"closes_at": "2030-08-01T12:00:00+00:00"},
+        ),
+        (
+            rules.Facts(ConsultationState.closed, 1, 5, frozenset({10})),
+            rules.Rate(10, 3),
+            rules.Channel.online,
+            "Ratings are accepted only while the consultation is open; it is closed.",
+            {"state": "closed"},
+        ),
+        (
+            rules.Facts(ConsultationState.draft, 1, 5, frozenset({10})),
+            rules.Replace([(10, 3)]),
+            rules.Channel.imported,
+            "Ratings can be imported while the consultation is open or closed; it is draft.",
+            {"state": "draft"},
+        ),
+        (OPEN, rules.Rate(12, 3), rules.Channel.online, "No topic 12 in this consultation.", {}),
+        (OPEN, rules.Withdraw(12), rules.Channel.online, "No topic 12 in this consultation.", {}),
+    ],
+)
+def test_each_refusal_says_why_in_the_words_its_caller_reads(
+    facts: rules.Facts,
+    ballot: rules.Ballot,
+    channel: rules.Channel,
+    detail: str,
+    extensions: dict[str, str],
+) -> None:
+    refusal = rules.refusal(facts, ballot, channel, now=NOW)
+    assert refusal is not None
+    assert (refusal.detail, refusal.extensions) == (detail, extensions)
+
+
+def test_an_online_write_to_a_consultation_with_a_deadline_must_say_when_it_happens() -> None:
+    said = "an online write needs the time it happens, for the deadline"
+    with pytest.raises(ValueError, match=rf"^{re.escape(said)}$"):
+        rules.refusal(DEADLINE, rules.Rate(10, 3))
 
 
 # (ballot as the grouped writer gets it, the same over HTTP, the status the general path gives)
