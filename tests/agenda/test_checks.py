@@ -213,6 +213,13 @@ def test_open_ended_event_dates_bound_only_one_side() -> None:
     assert (outside_event(early, no_dates), outside_event(late, no_dates)) == (False, False)
 
 
+def test_a_time_at_the_very_end_of_the_calendar_is_outside_any_event() -> None:
+    # 23:00 UTC on 31 December 9999 is past the last day Python can name in Tokyo.
+    last_hour = slot(1, datetime(9999, 12, 31, 23, tzinfo=UTC), None)
+    assert outside_event(last_hour, Event(None, None, TOKYO)) is True
+    assert outside_event(last_hour, Event(None, None, "America/Panama")) is False
+
+
 def test_a_session_with_one_time_is_judged_by_that_time() -> None:
     assert outside_event(slot(1, at(4, 9), None), EVENT) is True
     assert outside_event(slot(2, None, at(8, 9)), EVENT) is True

@@ -1,5 +1,7 @@
 """Every (state, move) pair: the pure table, and the same over HTTP."""
 
+from collections.abc import Callable
+
 import httpx
 import pytest
 from fastapi import FastAPI
@@ -8,10 +10,17 @@ from app.consultations.lifecycle import (
     IllegalMove,
     Move,
     accepts_ballots,
+    accepts_imports,
     accepts_proposals,
+    agenda_final,
+    ballots_published,
+    descriptions_editable,
     next_state,
     proposals_decidable,
+    public,
+    results_published,
     rules_editable,
+    sessions_from_ranking,
     topics_editable,
 )
 from app.vocabulary import ConsultationState as S
@@ -88,13 +97,36 @@ def test_every_refused_move_of_a_state_gives_the_same_allowed_moves() -> None:
         assert hints == {expected}
 
 
+# Each lifecycle predicate, and the states in which it holds.
+PERMITS: dict[Callable[[S], bool], set[S]] = {
+    public: {S.proposals, S.open, S.closed, S.finalized},
+    accepts_ballots: {S.open},
+    accepts_imports: {S.open, S.closed},
+    rules_editable: {S.draft, S.proposals},
+    topics_editable: {S.draft, S.proposals},
+    accepts_proposals: {S.proposals},
+    proposals_decidable: {S.draft, S.proposals},
+    descriptions_editable: {S.draft, S.proposals, S.open, S.closed},
+    ballots_published: {S.closed, S.finalized},
+    sessions_from_ranking: {S.closed},
+    agenda_final: {S.finalized},
+}
+
+
 @pytest.mark.parametrize("state", list(S))
 def test_what_each_state_permits(state: S) -> None:
-    assert accepts_ballots(state) is (state is S.open)
-    assert rules_editable(state) is (state in (S.draft, S.proposals))
-    assert topics_editable(state) is (state in (S.draft, S.proposals))
-    assert accepts_proposals(state) is (state is S.proposals)
-    assert proposals_decidable(state) is (state in (S.draft, S.proposals))
+    assert {p.__name__: p(state) for p in PERMITS} == {
+        p.__name__: state in holds for p, holds in PERMITS.items()
+    }
+
+
+@pytest.mark.parametrize("live_results", [False, True])
+@pytest.mark.parametrize("state", list(S))
+def test_results_are_published_once_closed_or_while_open_with_live_results(
+    state: S, live_results: bool
+) -> None:
+    published = {S.closed, S.finalized} | ({S.open} if live_results else set())
+    assert results_published(state, live_results=live_results) is (state in published)
 
 
 # How to bring a fresh consultation into each state over the API (finalize comes with the agenda).

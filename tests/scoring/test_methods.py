@@ -1,6 +1,7 @@
 """Each method on an example small enough to work out by hand (the working is in the comments)."""
 
 import math
+from dataclasses import replace
 
 import pytest
 import scipy.stats  # type: ignore[import-untyped]
@@ -243,6 +244,14 @@ def test_consensus_counts_a_group_that_did_not_rate_a_topic_as_undecided() -> No
         1: pytest.approx(math.sqrt(2.5 / 3 * 0.5), abs=1e-12),
         2: pytest.approx(math.sqrt(2.5 / 3 * 0.5 / 3), abs=1e-12),
     }
+
+
+def test_consensus_leaves_out_a_group_listed_with_no_participants() -> None:
+    rows = same_ratings("civil_society", 2, "cs", {1: 5})
+    rated = ballots(SCALE, topics("A"), rows)
+    listed = replace(rated, group_sizes={**rated.group_sizes, "government": 0})
+    # Only civil society counts: (2 + 0.5) / 3, not also government's undecided 0.5 / 1.
+    assert consensus(listed, min_group_size=1) == {1: pytest.approx(2.5 / 3, abs=1e-12)}
 
 
 def test_consensus_folds_small_groups_into_other_and_counts_the_top_two_levels() -> None:

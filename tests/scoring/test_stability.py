@@ -280,3 +280,4 @@ def test_the_rank_interval_is_the_draws_own_5th_and_95th_percentile_ranks() -> N
     low, high = rank_interval(np.stack([first, second], axis=1))
     assert low.tolist() == [1, 1]
     assert high.tolist() == [3, 1]
+    assert (low.dtype, high.dtype) == (np.int64, np.int64)  # ranks, not quantile floats
