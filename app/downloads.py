@@ -1,15 +1,26 @@
 """Endpoints that serve a consultation as a file: how the OpenAPI documents them and how the
 client is told what to do with the body."""
 
+from collections.abc import Callable
 from typing import Any
+
+from fastapi import APIRouter, Response
+from fastapi.types import DecoratedCallable
 
 from app.openapi import problems
 
 
-def file_responses(media_type: str, **content: Any) -> dict[int | str, dict[str, Any]]:
-    """The `responses=` entry of such an endpoint: its 200 in `media_type` (described by
-    `content`, such as a `schema`) and the problems that reading a consultation answers."""
-    return {200: {"content": {media_type: content}}, **problems(401, 403, 404, 422)}
+def file_route(
+    router: APIRouter, path: str, media_type: str, **content: Any
+) -> Callable[[DecoratedCallable], DecoratedCallable]:
+    """GET `path` on `router`, documented as a 200 in `media_type` (described by `content`,
+    such as a `schema`) and the problems that reading a consultation answers. The endpoint
+    returns its own response (a `Response` or a `StreamingResponse`)."""
+    return router.get(
+        path,
+        response_class=Response,
+        responses={200: {"content": {media_type: content}}, **problems(401, 403, 404, 422)},
+    )
 
 
 def attachment(filename: str) -> dict[str, str]:

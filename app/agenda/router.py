@@ -16,7 +16,7 @@ from app.agenda.schemas import (
 from app.consultations import service as consultations
 from app.consultations.dependencies import Access, ManagedConsultation, VisibleConsultation
 from app.deps import ContentLanguage, PathId, SessionDep
-from app.downloads import attachment, file_responses, inline
+from app.downloads import attachment, file_route, inline
 from app.openapi import problems
 from app.translations import (
     CONSULTATION_FIELDS,
@@ -125,11 +125,7 @@ def finalize_agenda(access: ManagedConsultation, session: SessionDep) -> AgendaP
     return service.finalize(session, consultation=access.consultation, actor=access.actor)
 
 
-@router.get(
-    "/agenda.ics",
-    response_class=Response,
-    responses=file_responses("text/calendar"),
-)
+@file_route(router, "/agenda.ics", "text/calendar")
 def agenda_calendar(
     access: VisibleConsultation, session: SessionDep, lang: ExportLanguage = None
 ) -> Response:
@@ -146,11 +142,7 @@ def agenda_calendar(
     )
 
 
-@router.get(
-    "/report.md",
-    response_class=Response,
-    responses=file_responses("text/markdown"),
-)
+@file_route(router, "/report.md", "text/markdown")
 def final_report(
     access: VisibleConsultation, session: SessionDep, lang: ExportLanguage = None
 ) -> Response:
@@ -176,11 +168,7 @@ def _schedule(
     )
 
 
-@router.get(
-    "/schedule.json",
-    response_class=Response,
-    responses=file_responses("application/json", schema={"type": "object"}),
-)
+@file_route(router, "/schedule.json", "application/json", schema={"type": "object"})
 def schedule_json(
     access: VisibleConsultation, session: SessionDep, request: Request, lang: ExportLanguage = None
 ) -> Response:
@@ -191,11 +179,7 @@ def schedule_json(
     return JSONResponse(body, headers=inline("schedule.json"))
 
 
-@router.get(
-    "/schedule.xml",
-    response_class=Response,
-    responses=file_responses("application/xml"),
-)
+@file_route(router, "/schedule.xml", "application/xml")
 def schedule_xml(
     access: VisibleConsultation, session: SessionDep, request: Request, lang: ExportLanguage = None
 ) -> Response:

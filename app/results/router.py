@@ -10,7 +10,7 @@ from app.config import Settings
 from app.consultations.dependencies import Access, ResultsConsultation
 from app.db import transaction
 from app.deps import SessionDep, SettingsDep
-from app.downloads import attachment, file_responses
+from app.downloads import attachment, file_route
 from app.openapi import problems
 from app.opendata import service as opendata
 from app.responses import as_json
@@ -69,11 +69,7 @@ def read_ranking(
     return as_json(_ranking(access, session, settings, method))
 
 
-@router.get(
-    "/consultations/{slug}/ranking.csv",
-    response_class=Response,
-    responses=file_responses("text/csv"),
-)
+@file_route(router, "/consultations/{slug}/ranking.csv", "text/csv")
 def read_ranking_csv(
     access: ResultsConsultation, session: SessionDep, settings: SettingsDep, method: Method = None
 ) -> Response:
@@ -130,11 +126,7 @@ def read_agreement(
     )
 
 
-@router.get(
-    "/consultations/{slug}/ballots.csv",
-    response_class=StreamingResponse,
-    responses=file_responses("text/csv"),
-)
+@file_route(router, "/consultations/{slug}/ballots.csv", "text/csv")
 def read_ballots_csv(access: ResultsConsultation, request: Request) -> StreamingResponse:
     """Anonymised ballots `ballot,stakeholder_group,topic_id,score` (small groups folded into
     `other`); the ranking's `ballot_digest` is the SHA-256 of exactly these bytes. Published
@@ -154,11 +146,7 @@ def read_ballots_csv(access: ResultsConsultation, request: Request) -> Streaming
     )
 
 
-@router.get(
-    "/consultations/{slug}/open-data.zip",
-    response_class=StreamingResponse,
-    responses=file_responses("application/zip"),
-)
+@file_route(router, "/consultations/{slug}/open-data.zip", "application/zip")
 def read_open_data(
     access: ResultsConsultation, session: SessionDep, request: Request
 ) -> StreamingResponse:
