@@ -3,6 +3,7 @@
 here and in the middleware that answers before the app runs."""
 
 import logging
+from collections.abc import Callable, Coroutine
 from http import HTTPStatus
 from typing import Any
 
@@ -115,16 +116,6 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     return problem(request, exc.status_code, detail, headers=dict(exc.headers or {}))
 
 
-async def _integrity_error(request: Request, exc: Exception) -> JSONResponse:
-    log.warning("integrity error on %s %s: %s", request.method, route_label(request.scope), exc)
-    return problem(
-        request,
-        409,
-        "The change conflicts with the current state; reload and retry.",
-        kind="conflict",
-    )
-
-
 async def _data_error(request: Request, exc: Exception) -> JSONResponse:
     # A value the database cannot hold (PostgreSQL refuses NUL characters in text, say).
     log.warning("data error on %s %s: %s", request.method, route_label(request.scope), exc)
@@ -138,15 +129,41 @@ async def _data_error(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
-async def _database_unavailable(request: Request, exc: Exception) -> JSONResponse:
-    log.error("database unavailable on %s %s: %s", request.method, route_label(request.scope), exc)
-    return problem(
-        request,
-        503,
-        "The database is busy or unreachable; nothing was changed. Retry soon.",
-        kind="unavailable",
-        headers={"Retry-After": "1"},
-    )
+def _database_error(
+    what: str,
+    level: int,
+    status: int,
+    detail: str,
+    *,
+    kind: str,
+    headers: dict[str, str] | None = None,
+) -> Callable[[Request, Exception], Coroutine[Any, Any, JSONResponse]]:
+    """A handler for one kind of database error: it logs `what` at `level` with the route and
+    the error, and answers the problem `status`, `detail`, `kind` (and `headers`)."""
+    message = f"{what} on %s %s: %s"
+
+    async def handler(request: Request, exc: Exception) -> JSONResponse:
+        log.log(level, message, request.method, route_label(request.scope), exc)
+        return problem(request, status, detail, kind=kind, headers=headers)
+
+    return handler
+
+
+_integrity_error = _database_error(
+    "integrity error",
+    logging.WARNING,
+    409,
+    "The change conflicts with the current state; reload and retry.",
+    kind="conflict",
+)
+_database_unavailable = _database_error(
+    "database unavailable",
+    logging.ERROR,
+    503,
+    "The database is busy or unreachable; nothing was changed. Retry soon.",
+    kind="unavailable",
+    headers={"Retry-After": "1"},
+)
 
 
 async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:

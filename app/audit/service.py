@@ -22,20 +22,21 @@ def consultation_chain(consultation_id: int) -> str:
 
 def record(
     session: Session,
+    action: str,
     *,
     actor: Account | None,
-    action: str,
-    target_type: str,
-    target_id: str | int | None = None,
+    target: tuple[str, str | int | None],
     consultation_id: int | None = None,
     detail: dict[str, Any] | None = None,
 ) -> AuditEntry:
-    """Appends an entry to the consultation's chain (or the accounts chain).
+    """Appends an entry about `target` (a type and an id) to the consultation's chain (or,
+    without `consultation_id`, to the accounts chain).
 
     Two transactions appending at once race for the same `seq`; the loser retries inside a
     savepoint after the winner commits, so the chain stays linear without a global lock.
     """
     chain = consultation_chain(consultation_id) if consultation_id else ACCOUNTS_CHAIN
+    target_type, target_id = target
     for _ in range(_ATTEMPTS):
         last = session.execute(
             select(AuditEntry.seq, AuditEntry.hash)
@@ -88,13 +89,11 @@ def consultation_event(
 ) -> AuditEntry:
     """An entry in the consultation's chain: about the consultation itself, or about what
     `target` (a type and an id) names in it."""
-    target_type, target_id = target or ("consultation", consultation.slug)
     return record(
         session,
+        action,
         actor=actor,
-        action=action,
-        target_type=target_type,
-        target_id=target_id,
+        target=target or ("consultation", consultation.slug),
         consultation_id=consultation.id,
         detail=detail,
     )
@@ -133,14 +132,7 @@ def account_event(
     session: Session, account: Account, action: str, *, detail: dict[str, Any] | None = None
 ) -> AuditEntry:
     """An entry in the accounts chain, by the account about itself."""
-    return record(
-        session,
-        actor=account,
-        action=action,
-        target_type="account",
-        target_id=account.id,
-        detail=detail,
-    )
+    return record(session, action, actor=account, target=("account", account.id), detail=detail)
 
 
 def entries(

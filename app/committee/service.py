@@ -178,10 +178,9 @@ def link_invitations(session: Session, account: Account) -> list[Seat]:
         linked.append(member)
         audit.record(
             session,
+            "committee.link",
             actor=account,
-            action="committee.link",
-            target_type="seat",
-            target_id=member.id,
+            target=("seat", member.id),
             consultation_id=member.consultation_id,
             detail={"name": member.name, "stakeholder_group": member.stakeholder_group},
         )

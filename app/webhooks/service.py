@@ -104,10 +104,9 @@ def create(session: Session, *, data: WebhookCreate, actor: Account) -> WebhookC
     session.flush()
     audit.record(
         session,
+        "webhook.create",
         actor=actor,
-        action="webhook.create",
-        target_type="webhook",
-        target_id=webhook.id,
+        target=("webhook", webhook.id),
         detail={"url": webhook.url, "events": webhook.events},
     )
     return WebhookCreated(
@@ -185,10 +184,9 @@ def delete(session: Session, *, webhook_id: int, actor: Account) -> None:
     session.delete(webhook)
     audit.record(
         session,
+        "webhook.delete",
         actor=actor,
-        action="webhook.delete",
-        target_type="webhook",
-        target_id=webhook_id,
+        target=("webhook", webhook_id),
         detail={"url": webhook.url},
     )
 

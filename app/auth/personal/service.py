@@ -65,10 +65,9 @@ def create(
     session.flush()
     audit.record(
         session,
+        "token.create",
         actor=account,
-        action="token.create",
-        target_type="access_token",
-        target_id=row.id,
+        target=("access_token", row.id),
         detail={"name": row.name, "scopes": row.scopes, "expires_at": row.expires_at.isoformat()},
     )
     return PersonalTokenCreated(**to_public(row).model_dump(), token=token)
@@ -96,9 +95,8 @@ def revoke(session: Session, *, account: Account, token_id: int) -> None:
     session.delete(row)
     audit.record(
         session,
+        "token.revoke",
         actor=account,
-        action="token.revoke",
-        target_type="access_token",
-        target_id=token_id,
+        target=("access_token", token_id),
         detail={"name": row.name},
     )
