@@ -6,20 +6,20 @@ from typing import Any
 
 from fastapi import APIRouter, Response
 from fastapi.types import DecoratedCallable
+from pydantic import BaseModel
 
 from app.openapi import problems
 
 
 def file_route(
-    router: APIRouter, path: str, media_type: str, **content: Any
+    router: APIRouter, path: str, media_type: str, *, model: type[BaseModel] | None = None
 ) -> Callable[[DecoratedCallable], DecoratedCallable]:
-    """GET `path` on `router`, documented as a 200 in `media_type` (described by `content`,
-    such as a `schema`) and the problems that reading a consultation answers. The endpoint
-    returns its own response (a `Response` or a `StreamingResponse`)."""
+    """GET `path` on `router`, documented as a 200 in `media_type` (its schema `model`'s, for a
+    JSON file) and the problems that reading a consultation answers. The endpoint returns its
+    own response (a `Response` or a `StreamingResponse`)."""
+    ok: dict[str, Any] = {"content": {media_type: {}}} | ({"model": model} if model else {})
     return router.get(
-        path,
-        response_class=Response,
-        responses={200: {"content": {media_type: content}}, **problems(401, 403, 404, 422)},
+        path, response_class=Response, responses={200: ok, **problems(401, 403, 404, 422)}
     )
 
 

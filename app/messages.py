@@ -78,6 +78,7 @@ MESSAGES: tuple[str, ...] = (
     # Invalid values
     N_("The request has invalid values."),
     N_("The request body is not valid JSON."),
+    N_("The request body must be JSON, sent with Content-Type: application/json."),
     N_("A value cannot be stored (it has a NUL character or is out of range)."),
     N_("%(field)s cannot be null."),
     N_("The score must be a whole number from %(low)s to %(high)s."),

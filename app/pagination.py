@@ -6,6 +6,7 @@ from pydantic import BaseModel
 from app.vocabulary import MAX_ID
 
 T = TypeVar("T")
+MAX_LIMIT = 500  # the most items one page of a list holds
 
 
 class Page(BaseModel, Generic[T]):
@@ -19,7 +20,7 @@ class Window(BaseModel):
 
 
 def window(
-    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 50,
     offset: Annotated[int, Query(ge=0, le=MAX_ID)] = 0,
 ) -> Window:
     return Window(limit=limit, offset=offset)

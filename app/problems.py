@@ -82,6 +82,15 @@ def _said(error: dict[str, Any], lang: str) -> dict[str, Any]:
     return {**error, "msg": localize(str(error.get("msg", "")), lang)}
 
 
+NOT_JSON = "The request body must be JSON, sent with Content-Type: application/json."
+
+
+def _unread_body(error: Any) -> bool:
+    """FastAPI leaves a body it did not read as JSON (its Content-Type said something else) as
+    bytes, which the body's model then refuses."""
+    return tuple(error.get("loc", ())) == ("body",) and isinstance(error.get("input"), bytes)
+
+
 def _validation_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
     return [
         {"loc": list(e.get("loc", ())), "msg": e.get("msg", ""), "type": e.get("type", "")}
@@ -105,6 +114,8 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     errors = _validation_errors(exc)
     if any(e["type"] == "json_invalid" for e in errors):
         return problem(request, 400, "The request body is not valid JSON.", kind="malformed-body")
+    if any(_unread_body(e) for e in exc.errors()):
+        return problem(request, 400, NOT_JSON, kind="malformed-body")
     return problem(
         request, 422, "The request has invalid values.", kind="validation", errors=errors
     )
@@ -113,7 +124,9 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
 async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
     detail = exc.detail if isinstance(exc.detail, str) else HTTPStatus(exc.status_code).phrase
-    return problem(request, exc.status_code, detail, headers=dict(exc.headers or {}))
+    # FastAPI's and Starlette's own 400: a body they could not parse (not UTF-8, a broken form).
+    kind = "malformed-body" if exc.status_code == 400 else None
+    return problem(request, exc.status_code, detail, kind=kind, headers=dict(exc.headers or {}))
 
 
 async def _data_error(request: Request, exc: Exception) -> JSONResponse:

@@ -691,23 +691,77 @@ async def test_bad_input_is_refused_and_changes_nothing(
     assert_unchanged(app, before, method=method, path=url, status=status, context=name)
 
 
+# None: no Content-Type header at all (a JSON body is then read as JSON).
+CONTENT_TYPES = [
+    "application/json",
+    "application/json; charset=utf-8",
+    None,
+    "text/plain",
+    "application/x-www-form-urlencoded",
+]
+
+
+def body_headers(setup: Setup, content_type: str | None) -> dict[str, str]:
+    return setup.participant.headers | ({"content-type": content_type} if content_type else {})
+
+
+@pytest.mark.parametrize("content_type", CONTENT_TYPES)
 @pytest.mark.parametrize(
     ("raw", "status"),
     [(b"{", 400), (b'{"score": }', 400), (b"\xff\xfe", 400), (b"not json", 400), (b"", 422)],
     ids=repr,
 )
 async def test_malformed_json_is_400_and_changes_nothing(
-    client: httpx.AsyncClient, app: FastAPI, setup: Setup, raw: bytes, status: int
+    client: httpx.AsyncClient,
+    app: FastAPI,
+    setup: Setup,
+    raw: bytes,
+    status: int,
+    content_type: str | None,
 ) -> None:
     before = snapshot(app)
     response = await client.put(
         f"{API}/consultations/{setup.open}/ballot/{setup.topics[0]}",
         content=raw,
-        headers=setup.participant.headers | {"content-type": "application/json"},
+        headers=body_headers(setup, content_type),
     )
     assert response.status_code == status, response.text
     assert response.headers["content-type"] == "application/problem+json"
+    if status == 400:
+        assert response.json()["type"] == "urn:consulta:problem:malformed-body"
     assert snapshot(app) == before
+
+
+@pytest.mark.parametrize("content_type", ["text/plain", "application/x-www-form-urlencoded"])
+async def test_json_sent_as_another_type_is_400_and_changes_nothing(
+    client: httpx.AsyncClient, app: FastAPI, setup: Setup, content_type: str
+) -> None:
+    """Only a body declared as JSON (or not declared at all) is read: a cross-site form can
+    send text/plain or form-encoded bodies without asking first."""
+    before = snapshot(app)
+    response = await client.put(
+        f"{API}/consultations/{setup.open}/ballot/{setup.topics[0]}",
+        content=b'{"score": 3}',
+        headers=body_headers(setup, content_type),
+    )
+    assert response.status_code == 400, response.text
+    problem = response.json()
+    assert problem["type"] == "urn:consulta:problem:malformed-body"
+    assert "Content-Type: application/json" in problem["detail"]
+    assert snapshot(app) == before
+
+
+async def test_json_sent_without_a_content_type_is_read_as_json(
+    client: httpx.AsyncClient, setup: Setup
+) -> None:
+    url = f"{API}/consultations/{setup.open}/ballot/{setup.topics[0]}"
+    response = await client.put(url, content=b'{"score": 5}', headers=body_headers(setup, None))
+    assert response.status_code == 200, response.text
+    assert response.json()["score"] == 5  # the setup rated it 4
+    ballot = await client.get(
+        f"{API}/consultations/{setup.open}/ballot", headers=setup.participant.headers
+    )
+    assert (setup.topics[0], 5) in [(r["topic_id"], r["score"]) for r in ballot.json()["ratings"]]
 
 
 async def test_oversized_ballot_is_413_and_changes_nothing(

@@ -24,6 +24,7 @@ from tests.actors import (
     register,
     unique_email,
 )
+from tests.documented import documented_statuses
 from tests.mail import app_of, latest_token
 from tests.snapshots import assert_unchanged, snapshot
 
@@ -545,6 +546,8 @@ async def test_permission_matrix(
         before = snapshot(world.app)
         response = await world.client.request(method, API + path, headers=headers, **kwargs)
         got.append(response.status_code)
+        listed = documented_statuses(world.app, method, API + path)
+        assert response.status_code in listed, (caller, response.status_code, sorted(listed))
         if response.status_code >= 400:
             assert response.headers["content-type"] == "application/problem+json"
             status = response.status_code
@@ -735,6 +738,8 @@ async def test_personal_tokens_act_only_within_their_scopes(
             method, API + path, headers=actor.headers, **kwargs
         )
         got[caller] = response.status_code
+        listed = documented_statuses(scoped.world.app, method, API + path)
+        assert response.status_code in listed, (caller, response.status_code, sorted(listed))
         if response.status_code == 403:
             problem = response.json()
             insufficient = problem["type"] == "urn:consulta:problem:insufficient-scope"

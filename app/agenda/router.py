@@ -1,12 +1,13 @@
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Body, Query, Request, Response
 from fastapi.responses import JSONResponse
 
 from app.agenda import calendar, schedule, service
 from app.agenda.schemas import (
     AgendaChecks,
     AgendaPublic,
+    FrabSchedule,
     FromRanking,
     SessionCreate,
     SessionPage,
@@ -59,12 +60,12 @@ def sessions_from_ranking(
     access: ManagedConsultation,
     session: SessionDep,
     lang: ContentLanguage,
-    data: FromRanking | None = None,
+    data: Annotated[FromRanking, Body(default_factory=FromRanking)],
 ) -> SessionPage | JSONResponse:
     """One draft session per top-ranked topic without a session, in rank order, each recording
     its origin. Only once closed; a tie across the cut is 409 unless `include_ties`."""
     created = service.from_ranking(
-        session, consultation=access.consultation, data=data or FromRanking(), actor=access.actor
+        session, consultation=access.consultation, data=data, actor=access.actor
     )
     if not created:
         return JSONResponse(SessionPage(items=[], total=0).model_dump(), status_code=200)
@@ -168,7 +169,7 @@ def _schedule(
     )
 
 
-@file_route(router, "/schedule.json", "application/json", schema={"type": "object"})
+@file_route(router, "/schedule.json", "application/json", model=FrabSchedule)
 def schedule_json(
     access: VisibleConsultation, session: SessionDep, request: Request, lang: ExportLanguage = None
 ) -> Response:

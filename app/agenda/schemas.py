@@ -184,3 +184,13 @@ class AgendaChecks(BaseModel):
         description="Problems that never block, e.g. two sessions on the same topic at "
         "overlapping times (`topic_in_overlapping_sessions`)",
     )
+
+
+class FrabSchedule(BaseModel):
+    """The agenda in the frab/pretalx schedule format, as c3voc's schema.json (its address in
+    `$schema`) defines it: the conference, its days, and each day's rooms and events."""
+
+    model_config = ConfigDict(extra="allow")
+
+    generator: dict[str, str]
+    schedule: dict[str, Any]

@@ -258,7 +258,7 @@ def from_ranking(
             "Sessions come from the ranking once the consultation is closed.",
             state=consultation.state,
         )
-    method = results.method_or_default(consultation, data.method)
+    method = results.method_or_default(consultation, data.method, loc=("body", "method"))
     top = data.top or consultation.agenda_size
     ranking = results.ranking(session, consultation, method=method)
     ranked = [e for e in ranking.entries if e.rank is not None]

@@ -25,7 +25,7 @@ async def grouped_write(request: Request, job: Job | None) -> Written | None:
     return written
 
 
-@router.get("", responses=problems(401, 404, 422))
+@router.get("", responses=problems(401, 403, 404, 422))
 def read_ballot(
     access: ParticipatingConsultation, session: SessionDep, secret: SecretDep
 ) -> BallotPublic:
@@ -38,7 +38,7 @@ def read_ballot(
     )
 
 
-@router.put("", response_model=BallotPublic, responses=problems(400, 401, 404, 409, 413, 422))
+@router.put("", response_model=BallotPublic, responses=problems(400, 401, 403, 404, 409, 413, 422))
 async def replace_ballot(
     slug: str, data: BallotIn, request: Request, token: BearerToken, secret: SecretDep
 ) -> Response:
@@ -72,7 +72,9 @@ async def replace_ballot(
 
 
 @router.put(
-    "/{topic_id}", response_model=RatingPublic, responses=problems(400, 401, 404, 409, 413, 422)
+    "/{topic_id}",
+    response_model=RatingPublic,
+    responses=problems(400, 401, 403, 404, 409, 413, 422),
 )
 async def rate_topic(
     slug: str,
@@ -105,7 +107,7 @@ async def rate_topic(
     return as_json(await in_one_write(request, work))
 
 
-@router.delete("/{topic_id}", status_code=204, responses=problems(401, 404, 409, 422))
+@router.delete("/{topic_id}", status_code=204, responses=problems(401, 403, 404, 409, 422))
 async def withdraw_rating(
     slug: str, topic_id: PathId, request: Request, token: BearerToken
 ) -> Response:

@@ -11,7 +11,7 @@ from app.web.i18n import request_language
 router = APIRouter(prefix="/consultations/{slug}/committee", tags=["committee"])
 
 
-@router.get("", responses=problems(401, 404, 422))
+@router.get("", responses=problems(401, 403, 404, 422))
 def read_committee(access: VisibleConsultation, session: SessionDep) -> CommitteePublic:
     """The program committee by stakeholder group, with the vacancies of each group."""
     return service.committee(session, access.consultation)

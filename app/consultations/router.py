@@ -64,7 +64,7 @@ def create_consultation(
     return _public(session, service.create(session, data=data, actor=admin), lang)
 
 
-@router.get("/{slug}", responses=problems(401, 404, 422))
+@router.get("/{slug}", responses=problems(401, 403, 404, 422))
 def read_consultation(
     access: VisibleConsultation, session: SessionDep, lang: ContentLanguage
 ) -> ConsultationPublic:
@@ -122,7 +122,7 @@ def open_proposals(access: AdministeredConsultation, session: SessionDep) -> Con
     return _public(session, access.consultation)
 
 
-@topics_router.get("", responses=problems(401, 404, 422))
+@topics_router.get("", responses=problems(401, 403, 404, 422))
 def list_topics(
     access: VisibleConsultation,
     session: SessionDep,
@@ -154,25 +154,25 @@ def add_topic(
     return service.topics_public(session, access.consultation, [topic], lang)[0]
 
 
-@topics_router.patch("/{topic_id}", responses=problems(400, 401, 403, 404, 409, 413, 422))
+@topics_router.patch("/{id}", responses=problems(400, 401, 403, 404, 409, 413, 422))
 def update_topic(
-    topic_id: PathId,
+    id: PathId,
     data: TopicUpdate,
     access: ManagedConsultation,
     session: SessionDep,
     lang: ContentLanguage,
 ) -> TopicPublic:
     """Edit a candidate topic (while `draft` only)."""
-    topic = service.get_topic(session, access.consultation, topic_id)
+    topic = service.get_topic(session, access.consultation, id)
     service.update_topic(
         session, consultation=access.consultation, topic=topic, data=data, actor=access.actor
     )
     return service.topics_public(session, access.consultation, [topic], lang)[0]
 
 
-@topics_router.delete("/{topic_id}", status_code=204, responses=problems(401, 403, 404, 409, 422))
-def delete_topic(topic_id: PathId, access: ManagedConsultation, session: SessionDep) -> Response:
+@topics_router.delete("/{id}", status_code=204, responses=problems(401, 403, 404, 409, 422))
+def delete_topic(id: PathId, access: ManagedConsultation, session: SessionDep) -> Response:
     """Remove a candidate topic (while `draft` only)."""
-    topic = service.get_topic(session, access.consultation, topic_id)
+    topic = service.get_topic(session, access.consultation, id)
     service.delete_topic(session, consultation=access.consultation, topic=topic, actor=access.actor)
     return Response(status_code=204)

@@ -41,7 +41,7 @@ def _public(
     return shown
 
 
-@router.get("", responses=problems(401, 404, 422))
+@router.get("", responses=problems(401, 403, 404, 422))
 def list_proposals(
     access: VisibleConsultation,
     session: SessionDep,
@@ -66,7 +66,7 @@ def list_proposals(
     return Page(items=service.public(session, access.consultation, rows, lang), total=total)
 
 
-@router.get("/similar", responses=problems(401, 404, 422))
+@router.get("/similar", responses=problems(401, 403, 404, 422))
 def similar_proposals(access: VisibleConsultation, session: SessionDep, q: SimilarQuery) -> Similar:
     """At most 5 topics or proposals of this consultation whose text is close to `q`,
     ignoring case and accents: for the proposal form, before submitting."""
@@ -90,9 +90,9 @@ def propose(
     return ProposalCreated(**shown.model_dump(), similar=submitted.similar)
 
 
-@router.patch("/{proposal_id}", responses=problems(400, 401, 403, 404, 409, 413, 422))
+@router.patch("/{id}", responses=problems(400, 401, 403, 404, 409, 413, 422))
 def edit_proposal(
-    proposal_id: PathId,
+    id: PathId,
     data: ProposalUpdate,
     access: ParticipatingConsultation,
     session: SessionDep,
@@ -100,7 +100,7 @@ def edit_proposal(
 ) -> ProposalPublic:
     """Edit your own proposal while it is `submitted` and the call lasts; a language given
     in `translations` replaces that language's, null removes it."""
-    proposal = service.get(session, access.consultation, proposal_id)
+    proposal = service.get(session, access.consultation, id)
     service.edit(
         session,
         consultation=access.consultation,
@@ -111,35 +111,33 @@ def edit_proposal(
     return _public(session, access.consultation, proposal, lang)
 
 
-@router.post("/{proposal_id}/support", status_code=204, responses=problems(401, 403, 404, 409, 422))
+@router.post("/{id}/support", status_code=204, responses=problems(401, 403, 404, 409, 422))
 def support_proposal(
-    proposal_id: PathId, access: ParticipatingConsultation, session: SessionDep
+    id: PathId, access: ParticipatingConsultation, session: SessionDep
 ) -> Response:
     """Support someone else's proposal, once (again: 409)."""
-    proposal = service.get(session, access.consultation, proposal_id)
+    proposal = service.get(session, access.consultation, id)
     service.support(
         session, consultation=access.consultation, proposal=proposal, account=access.actor
     )
     return Response(status_code=204)
 
 
-@router.delete(
-    "/{proposal_id}/support", status_code=204, responses=problems(401, 403, 404, 409, 422)
-)
+@router.delete("/{id}/support", status_code=204, responses=problems(401, 403, 404, 409, 422))
 def withdraw_support(
-    proposal_id: PathId, access: ParticipatingConsultation, session: SessionDep
+    id: PathId, access: ParticipatingConsultation, session: SessionDep
 ) -> Response:
     """Withdraw your support (while the proposal is undecided)."""
-    proposal = service.get(session, access.consultation, proposal_id)
+    proposal = service.get(session, access.consultation, id)
     service.withdraw_support(
         session, consultation=access.consultation, proposal=proposal, account=access.actor
     )
     return Response(status_code=204)
 
 
-@router.post("/{proposal_id}/accept", status_code=201, responses=problems(401, 403, 404, 409, 422))
+@router.post("/{id}/accept", status_code=201, responses=problems(401, 403, 404, 409, 422))
 def accept_proposal(
-    proposal_id: PathId,
+    id: PathId,
     access: ManagedConsultation,
     session: SessionDep,
     mailer: MailerDep,
@@ -148,7 +146,7 @@ def accept_proposal(
     """Accept a proposal (committee or admin, while `draft` or `proposals`): a new candidate
     topic carries its text and translations, and the proposal points to it. The proposer is
     mailed."""
-    proposal = service.get(session, access.consultation, proposal_id)
+    proposal = service.get(session, access.consultation, id)
     topic = service.accept(
         session,
         consultation=access.consultation,
@@ -162,9 +160,9 @@ def accept_proposal(
     )
 
 
-@router.post("/{proposal_id}/reject", responses=problems(400, 401, 403, 404, 409, 413, 422))
+@router.post("/{id}/reject", responses=problems(400, 401, 403, 404, 409, 413, 422))
 def reject_proposal(
-    proposal_id: PathId,
+    id: PathId,
     data: Reject,
     access: ManagedConsultation,
     session: SessionDep,
@@ -172,7 +170,7 @@ def reject_proposal(
     lang: ContentLanguage,
 ) -> ProposalPublic:
     """Reject a proposal with a reason, which is mailed to the proposer."""
-    proposal = service.get(session, access.consultation, proposal_id)
+    proposal = service.get(session, access.consultation, id)
     service.reject(
         session,
         consultation=access.consultation,
@@ -184,9 +182,9 @@ def reject_proposal(
     return _public(session, access.consultation, proposal, lang)
 
 
-@router.post("/{proposal_id}/merge", responses=problems(400, 401, 403, 404, 409, 413, 422))
+@router.post("/{id}/merge", responses=problems(400, 401, 403, 404, 409, 413, 422))
 def merge_proposal(
-    proposal_id: PathId,
+    id: PathId,
     data: Merge,
     access: ManagedConsultation,
     session: SessionDep,
@@ -195,7 +193,7 @@ def merge_proposal(
 ) -> ProposalPublic:
     """Merge a proposal into another proposal or a candidate topic: its supporters carry
     over (each counted once), both texts stay readable, and it points to its target."""
-    proposal = service.get(session, access.consultation, proposal_id)
+    proposal = service.get(session, access.consultation, id)
     service.merge(
         session,
         consultation=access.consultation,

@@ -65,12 +65,15 @@ def ballots_published(consultation: Consultation) -> bool:
     return lifecycle.ballots_published(consultation.state)
 
 
-def method_or_default(consultation: Consultation, method: str | None) -> str:
+def method_or_default(
+    consultation: Consultation, method: str | None, *, loc: tuple[str, ...] = ("query", "method")
+) -> str:
+    """`method`, or else the consultation's default; an unknown one is 422 at `loc`, where the
+    caller gave it."""
     name = method or consultation.default_method
     if name not in scoring.METHODS:
         raise Invalid(
-            f"Unknown scoring method '{name}'; one of: {', '.join(scoring.METHODS)}.",
-            loc=("query", "method"),
+            f"Unknown scoring method '{name}'; one of: {', '.join(scoring.METHODS)}.", loc=loc
         )
     return name
 

@@ -18,12 +18,12 @@ def create_webhook(data: WebhookCreate, actor: AdminAccount, session: SessionDep
     return service.create(session, data=data, actor=actor)
 
 
-@router.get("", responses=problems(401, 403))
-def list_webhooks(_: AdminAccount, session: SessionDep) -> Page[WebhookPublic]:
-    """Every webhook (never its secret), oldest first; `failing` marks one whose last
+@router.get("", responses=problems(401, 403, 422))
+def list_webhooks(_: AdminAccount, session: SessionDep, page: PageWindow) -> Page[WebhookPublic]:
+    """The webhooks (never their secrets), oldest first; `failing` marks one whose last
     delivery attempt failed."""
-    items = service.listed(session)
-    return Page(items=items, total=len(items))
+    items, total = service.listed(session, limit=page.limit, offset=page.offset)
+    return Page(items=items, total=total)
 
 
 @router.delete("/{id}", status_code=204, responses=problems(401, 403, 404, 422))

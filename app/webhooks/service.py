@@ -154,8 +154,21 @@ def _health(session: Session, webhook_ids: Sequence[int]) -> dict[int, Health]:
     return health
 
 
-def listed(session: Session) -> list[WebhookPublic]:
-    webhooks = session.scalars(select(Webhook).order_by(Webhook.id)).all()
+def listed(session: Session, *, limit: int, offset: int) -> tuple[list[WebhookPublic], int]:
+    """A window of the webhooks, oldest first, and how many there are."""
+    total = session.scalar(select(func.count()).select_from(Webhook))
+    webhooks = session.scalars(
+        select(Webhook).order_by(Webhook.id).limit(limit).offset(offset)
+    ).all()
+    return _public(session, webhooks), total or 0
+
+
+def shown(session: Session, webhook_id: int) -> WebhookPublic:
+    """One webhook as the list shows it (404 if there is none)."""
+    return _public(session, [_get(session, webhook_id)])[0]
+
+
+def _public(session: Session, webhooks: Sequence[Webhook]) -> list[WebhookPublic]:
     health = _health(session, [w.id for w in webhooks])
     return [
         WebhookPublic(

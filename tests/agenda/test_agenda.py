@@ -118,6 +118,7 @@ async def test_from_ranking_only_once_closed(client: httpx.AsyncClient, built: B
         built.url("agenda/from-ranking"), json={"method": "borda"}, headers=built.admin.headers
     )
     assert unknown.status_code == 422
+    assert [e["loc"] for e in unknown.json()["errors"]] == [["body", "method"]]
     await move(client, built.admin, built.slug, "reopen")
     response = await client.post(built.url("agenda/from-ranking"), headers=built.admin.headers)
     assert response.status_code == 409

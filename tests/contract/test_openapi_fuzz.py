@@ -45,14 +45,22 @@ def world(request: pytest.FixtureRequest, databases: Databases) -> Iterator[Worl
         asgi.shutdown_lifespans()
 
 
-def _real_parameters(world: World) -> list[dict[str, Any]]:
-    """Path parameters that name real things, each id with the consultation it belongs to."""
-    found: list[dict[str, Any]] = [{"slug": slug} for slug in world.slugs]
-    found += [{"slug": slug, "topic_id": t} for slug, t in world.topics_by_slug]
-    found += [{"slug": world.closed, "id": s} for s in world.session_ids]
-    found += [{"slug": slug, "member_id": m} for slug, m in world.members_by_slug]
-    found += [{"slug": slug, "proposal_id": p} for slug, p in world.proposals_by_slug]
+def _real_parameters(world: World) -> list[tuple[str, dict[str, Any]]]:
+    """Path parameters that name real things, each id with the consultation it belongs to and,
+    for an `{id}`, the collection it is in (the path's segment before it)."""
+    found: list[tuple[str, dict[str, Any]]] = [("", {"slug": slug}) for slug in world.slugs]
+    found += [("", {"slug": slug, "topic_id": t}) for slug, t in world.topics_by_slug]
+    found += [("topics", {"slug": slug, "id": t}) for slug, t in world.topics_by_slug]
+    found += [("sessions", {"slug": world.closed, "id": s}) for s in world.session_ids]
+    found += [("", {"slug": slug, "member_id": m}) for slug, m in world.members_by_slug]
+    found += [("proposals", {"slug": slug, "id": p}) for slug, p in world.proposals_by_slug]
     return found
+
+
+def _collection(path: str) -> str:
+    """The collection an `{id}` in `path` names a member of ('' when there is none)."""
+    before, found, _ = path.partition("/{id}")
+    return before.rsplit("/", 1)[-1] if found else ""
 
 
 @pytest.fixture(scope="module")
@@ -69,7 +77,8 @@ def api(world: World) -> schemathesis.BaseSchema:
         if not path_parameters:
             return st.just(path_parameters)
         names = set(path_parameters)
-        fitting = [found for found in real if set(found) == names]
+        collection = _collection(context.operation.path) if context.operation else ""
+        fitting = [found for where, found in real if set(found) == names and where == collection]
         if not fitting:
             return st.just(path_parameters)
         return st.one_of(st.just(path_parameters), st.sampled_from(fitting))

@@ -79,6 +79,7 @@ async def test_unknown_method_is_422(client: httpx.AsyncClient, closed: Closed) 
     response = await client.get(f"{API}/consultations/{closed.slug}/ranking?method=borda")
     assert response.status_code == 422
     assert response.headers["content-type"] == "application/problem+json"
+    assert [e["loc"] for e in response.json()["errors"]] == [["query", "method"]]
 
 
 async def test_small_groups_are_folded_for_every_caller_committee_included(

@@ -128,6 +128,30 @@ async def test_register_list_and_remove_a_webhook(client: httpx.AsyncClient, app
     assert again.headers["content-type"] == "application/problem+json"
 
 
+async def test_the_webhook_list_is_paged_like_every_list(
+    client: httpx.AsyncClient, app: FastAPI
+) -> None:
+    boss = await admin(client, app)
+    ids = [
+        (await register_webhook(client, boss, f"https://forum.example/h{i}"))["id"]
+        for i in range(3)
+    ]
+    url = f"{API}/webhooks"
+
+    async def page(query: str) -> tuple[list[int], int]:
+        response = await client.get(f"{url}?{query}", headers=boss.headers)
+        assert response.status_code == 200, response.text
+        return [w["id"] for w in response.json()["items"]], response.json()["total"]
+
+    assert await page("limit=1") == ([ids[0]], 3)
+    assert await page("limit=2&offset=1") == (ids[1:], 3)
+    assert await page("offset=3") == ([], 3)
+    for bad in ("limit=0", "limit=501", "limit=ten", "offset=-1"):
+        response = await client.get(f"{url}?{bad}", headers=boss.headers)
+        assert response.status_code == 422, bad
+        assert response.json()["errors"][0]["loc"][0] == "query"
+
+
 BAD_URLS = [
     ("ftp://forum.example/hook", "http"),
     ("javascript:alert(1)", "http"),

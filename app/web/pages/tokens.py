@@ -10,6 +10,7 @@ from app.auth.personal import service as tokens
 from app.auth.personal.schemas import PersonalTokenCreate, PersonalTokenCreated
 from app.auth.scopes import DESCRIPTIONS, Scope
 from app.deps import PathId, SessionDep
+from app.pagination import MAX_LIMIT
 from app.web.forms import FieldErrors
 from app.web.i18n import N_
 from app.web.pages.common import page_router
@@ -37,7 +38,7 @@ def _page(
     created: PersonalTokenCreated | None = None,
     status: int = 200,
 ) -> Response:
-    rows, _ = tokens.listed(session, account=viewer.holder(), limit=500, offset=0)
+    rows, _ = tokens.listed(session, account=viewer.holder(), limit=MAX_LIMIT, offset=0)
     return render(
         viewer,
         "tokens.html",

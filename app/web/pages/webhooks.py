@@ -7,7 +7,7 @@ from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from app.deps import PathId, SessionDep
-from app.errors import NotFound
+from app.pagination import MAX_LIMIT
 from app.web.forms import FieldErrors
 from app.web.i18n import N_
 from app.web.pages.common import form_address, page_router
@@ -53,7 +53,7 @@ def _page(
         viewer,
         "webhooks.html",
         status=status,
-        webhooks=webhooks.listed(session),
+        webhooks=webhooks.listed(session, limit=MAX_LIMIT, offset=0)[0],
         events=EVENT_HINTS,
         values=values or {"url": "", "events": [], "description": ""},
         errors=errors,
@@ -87,14 +87,12 @@ def register_webhook(viewer: CurrentViewer, form: CheckedForm, session: SessionD
 @router.get(PAGE + "/{id}")
 def deliveries_page(id: PathId, viewer: CurrentViewer, session: SessionDep) -> Response:
     viewer.admin(ADMINS_ONLY)
-    found = [w for w in webhooks.listed(session) if w.id == id]
-    if not found:
-        raise NotFound(f"No webhook {id}.")
+    webhook = webhooks.shown(session, id)
     items, total = webhooks.deliveries(session, webhook_id=id, limit=100, offset=0)
     return render(
         viewer,
         "webhook_deliveries.html",
-        webhook=found[0],
+        webhook=webhook,
         deliveries=items,
         total=total,
         statuses=STATUSES,
