@@ -92,6 +92,7 @@ MESSAGES: tuple[str, ...] = (
     N_("a scale has at most %(count)s levels"),
     N_("scale_labels needs exactly one label per level"),
     N_("ends_on must not be before starts_on"),
+    N_("an event lasts at most %(count)s days"),
     N_("The password must not be your email address."),
     N_("The current password is wrong."),
     N_("This link is unknown, already used or expired; ask for a new one."),

@@ -3,10 +3,9 @@ from typing import Annotated, Generic, TypeVar
 from fastapi import Query
 from pydantic import BaseModel
 
-from app.vocabulary import MAX_ID
-
 T = TypeVar("T")
 MAX_LIMIT = 500  # the most items one page of a list holds
+MAX_OFFSET = 2**63 - 1  # what a database's OFFSET takes (a BIGINT)
 
 
 class Page(BaseModel, Generic[T]):
@@ -21,6 +20,6 @@ class Window(BaseModel):
 
 def window(
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 50,
-    offset: Annotated[int, Query(ge=0, le=MAX_ID)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> Window:
     return Window(limit=limit, offset=offset)

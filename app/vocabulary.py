@@ -1,16 +1,33 @@
 """Fixed vocabularies shared by several domains (stored as strings, checked in the database)."""
 
+from datetime import date, datetime
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 import pycountry
-from pydantic import AfterValidator, Field
+from pydantic import AfterValidator, AwareDatetime, Field
 
-MIN_ID, MAX_ID = -(2**63), 2**63 - 1
-"""The range of a database id (64-bit signed). An integer outside it, in a path, query or
-body, is 422, never a crash in the driver; one inside it that names nothing is 404 (or 422 in
-a body), as for any unknown id."""
+DateOrTime = TypeVar("DateOrTime", date, datetime)
+
+MIN_ID, MAX_ID = -(2**31), 2**31 - 1
+"""The range of a database id (the schema's INTEGER columns: 32-bit signed on PostgreSQL). An
+integer outside it, in a path or a body, is 422 on both databases, never a crash in the driver;
+one inside it that names nothing is 404 (or 422 in a body), as for any unknown id."""
 Id = Annotated[int, Field(ge=MIN_ID, le=MAX_ID)]
+
+MIN_YEAR, MAX_YEAR = 1900, 2999
+"""The years a consultation's dates and a session's times fall in: wide enough for any forum,
+narrow enough that moving a moment to any time zone, or a day to the next, never overflows."""
+
+
+def _within_the_years(value: DateOrTime) -> DateOrTime:
+    if not MIN_YEAR <= value.year <= MAX_YEAR:
+        raise ValueError(f"must be in a year from {MIN_YEAR} to {MAX_YEAR}")
+    return value
+
+
+Moment = Annotated[AwareDatetime, AfterValidator(_within_the_years)]
+Day = Annotated[date, AfterValidator(_within_the_years)]
 
 
 class StakeholderGroup(StrEnum):

@@ -245,6 +245,38 @@ CASES: list[Case] = [
         422,
     ),
     (
+        "closes_at at the end of the calendar",
+        "adm",
+        "POST",
+        "/consultations",
+        lambda t: consultation(closes_at="9999-12-31T23:59:59-12:00"),
+        422,
+    ),
+    (
+        "closes_at at the start of the calendar",
+        "adm",
+        "PATCH",
+        "/consultations/{d}",
+        lambda t: {"closes_at": "0001-01-01T00:00:00+14:00"},
+        422,
+    ),
+    (
+        "event dates beyond the years",
+        "adm",
+        "POST",
+        "/consultations",
+        lambda t: consultation(starts_on="2027-01-01", ends_on="9999-12-31"),
+        422,
+    ),
+    (
+        "an event over a year long",
+        "adm",
+        "PATCH",
+        "/consultations/{d}",
+        lambda t: {"starts_on": "2027-01-01", "ends_on": "2028-01-02"},  # 367 days
+        422,
+    ),
+    (
         "agenda size zero",
         "adm",
         "POST",

@@ -1,9 +1,7 @@
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Any
 
 from pydantic import (
-    AfterValidator,
-    AwareDatetime,
     BaseModel,
     ConfigDict,
     Field,
@@ -17,6 +15,7 @@ from app.vocabulary import (
     ConsultationState,
     CountryCode,
     Id,
+    Moment,
     PersonRole,
     SessionFormat,
     StakeholderGroup,
@@ -78,16 +77,7 @@ class AgendaPublic(BaseModel):
 Room = Name
 
 
-MIN_YEAR, MAX_YEAR = 1900, 2999
-
-
-def _plausible(moment: datetime) -> datetime:
-    if not MIN_YEAR <= moment.year <= MAX_YEAR:
-        raise ValueError(f"must be in a year from {MIN_YEAR} to {MAX_YEAR}")
-    return moment
-
-
-SessionTime = Annotated[AwareDatetime, AfterValidator(_plausible)]
+SessionTime = Moment
 
 
 ENDS_BEFORE_START = "A session must end after it starts."

@@ -5,7 +5,6 @@ from zoneinfo import available_timezones
 
 from pydantic import (
     AfterValidator,
-    AwareDatetime,
     BaseModel,
     ConfigDict,
     Field,
@@ -25,7 +24,7 @@ from app.translations import (
     shown_language,
     text_in,
 )
-from app.vocabulary import ConsultationState, CountryCode
+from app.vocabulary import ConsultationState, CountryCode, Day, Moment
 
 MAX_LEVELS = 11
 
@@ -45,7 +44,7 @@ def _known_timezone(name: str) -> str:
 
 
 # Stored and answered in UTC, whatever offset it was given with.
-UtcDatetime = Annotated[AwareDatetime, AfterValidator(lambda value: value.astimezone(UTC))]
+UtcDatetime = Annotated[Moment, AfterValidator(lambda value: value.astimezone(UTC))]
 
 Slug = Annotated[
     str,
@@ -115,6 +114,8 @@ SCALE_ORDER = "scale_min must be less than scale_max"
 SCALE_SIZE = f"a scale has at most {MAX_LEVELS} levels"
 SCALE_LABELS_COUNT = "scale_labels needs exactly one label per level"
 DATES_ORDER = "ends_on must not be before starts_on"
+MAX_EVENT_DAYS = 366  # the agenda and its schedules have a day each
+DATES_SPAN = f"an event lasts at most {MAX_EVENT_DAYS} days"
 
 
 def check_scale(lo: int, hi: int, labels: list[str] | None) -> None:
@@ -129,6 +130,8 @@ def check_scale(lo: int, hi: int, labels: list[str] | None) -> None:
 def check_dates(starts_on: date | None, ends_on: date | None) -> None:
     if starts_on and ends_on and ends_on < starts_on:
         raise ValueError(DATES_ORDER)
+    if starts_on and ends_on and (ends_on - starts_on).days >= MAX_EVENT_DAYS:
+        raise ValueError(DATES_SPAN)
 
 
 class Background(BaseModel):
@@ -139,8 +142,8 @@ class Background(BaseModel):
     edition: Edition
     city: Text | None = None
     country: CountryCode | None = None
-    starts_on: date | None = None
-    ends_on: date | None = None
+    starts_on: Day | None = None
+    ends_on: Day | None = None
     timezone: TimeZone = "UTC"
     secretariat: Text | None = None
     description: LongText | None = None
@@ -189,8 +192,8 @@ class ConsultationUpdate(BaseModel):
     edition: Edition | None = None
     city: Text | None = None
     country: CountryCode | None = None
-    starts_on: date | None = None
-    ends_on: date | None = None
+    starts_on: Day | None = None
+    ends_on: Day | None = None
     timezone: TimeZone | None = None
     secretariat: Text | None = None
     description: LongText | None = None

@@ -339,14 +339,13 @@ def _require_topics_editable(consultation: Consultation) -> None:
 
 
 def _title_taken(session: Session, consultation: Consultation, title: str, *, but: int = 0) -> bool:
-    found = session.scalar(
-        select(Topic.id).where(
-            Topic.consultation_id == consultation.id,
-            func.lower(Topic.title) == title.lower(),
-            Topic.id != but,
-        )
+    """Whether another of the consultation's topics has this title, ignoring case in every
+    script: compared here, since SQLite's lower() folds ASCII letters only ("ACCÈS")."""
+    wanted = title.casefold()
+    titles = session.scalars(
+        select(Topic.title).where(Topic.consultation_id == consultation.id, Topic.id != but)
     )
-    return found is not None
+    return any(other.casefold() == wanted for other in titles)
 
 
 def add_topic(

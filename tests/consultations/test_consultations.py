@@ -151,6 +151,70 @@ async def test_topics_edit_reorder_and_delete_while_draft(
     assert [(t["title"], t["description"]) for t in topics] == [("C", None), ("A", "d")]
 
 
+async def test_a_title_differing_only_in_case_is_taken_in_every_script(
+    client: httpx.AsyncClient, app: FastAPI
+) -> None:
+    # SQLite's lower() folds ASCII only: "accès" passed next to "ACCÈS" there (201), not on
+    # PostgreSQL (409).
+    boss = await admin(client, app)
+    slug = str((await create_consultation(client, boss))["slug"])
+    (accent,) = await add_topics(client, boss, slug, ["ACCÈS À L'INTERNET"])
+    url = f"{API}/consultations/{slug}/topics"
+    for title in ("accès à l'internet", "Ωμέγα"):
+        first = await client.post(url, json={"title": title.upper()}, headers=boss.headers)
+        assert first.status_code == (409 if title.startswith("accès") else 201), first.text
+        again = await client.post(url, json={"title": title}, headers=boss.headers)
+        assert again.status_code == 409, (title, again.text)
+    renamed = await client.patch(f"{url}/{accent}", json={"title": "Ωμέγα"}, headers=boss.headers)
+    assert renamed.status_code == 409
+    own = await client.patch(
+        f"{url}/{accent}", json={"title": "Accès à l'Internet"}, headers=boss.headers
+    )
+    assert own.status_code == 200, own.text
+
+
+async def test_an_event_lasts_at_most_366_days_within_the_years_1900_to_2999(
+    client: httpx.AsyncClient, app: FastAPI
+) -> None:
+    """Each day of the event is a day of the schedules: a date in year 9999 overflowed them
+    (500) and one in year 1 made them 80 MB."""
+    boss = await admin(client, app)
+    url = f"{API}/consultations/{(await create_consultation(client, boss))['slug']}"
+    for starts_on, ends_on, status in [
+        ("2027-01-01", "2028-01-01", 200),  # 366 days, the first and the last counted
+        ("2027-01-01", "2028-01-02", 422),
+        ("1900-01-01", "1900-01-03", 200),
+        ("1899-12-31", "1900-01-03", 422),
+        ("2999-12-29", "2999-12-31", 200),
+        ("2999-12-29", "3000-01-01", 422),
+    ]:
+        dates = {"starts_on": starts_on, "ends_on": ends_on}
+        response = await client.patch(url, json=dates, headers=boss.headers)
+        assert response.status_code == status, (dates, response.text)
+    shown = (await client.get(url, headers=boss.headers)).json()
+    assert (shown["starts_on"], shown["ends_on"]) == ("2999-12-29", "2999-12-31")
+    latest = await client.patch(
+        url, json={"closes_at": "2999-12-31T23:59:59-12:00"}, headers=boss.headers
+    )
+    assert latest.status_code == 200, latest.text
+    assert latest.json()["closes_at"] == "3000-01-01T11:59:59Z"
+
+
+async def test_ids_are_what_the_database_holds(client: httpx.AsyncClient, app: FastAPI) -> None:
+    """32-bit, as the schema's INTEGER columns are on PostgreSQL: the last one names nothing
+    (404), the next one is out of range (422), on both databases."""
+    boss = await admin(client, app)
+    slug = str((await create_consultation(client, boss))["slug"])
+    url = f"{API}/consultations/{slug}/topics"
+    for topic_id, status in ((2**31 - 1, 404), (2**31, 422), (-(2**31), 404), (-(2**31) - 1, 422)):
+        response = await client.patch(
+            f"{url}/{topic_id}", json={"title": "X"}, headers=boss.headers
+        )
+        assert response.status_code == status, (topic_id, response.text)
+        if status == 422:
+            assert response.json()["errors"][0]["loc"] == ["path", "id"]
+
+
 async def test_each_participant_has_a_stable_shuffled_order(
     client: httpx.AsyncClient, app: FastAPI
 ) -> None:
