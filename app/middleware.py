@@ -10,6 +10,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.logs import route_label
 from app.problems import PROBLEM_JSON, problem_body
+from app.web.visitors import SESSION_COOKIE
 
 
 class BodyLimit:
@@ -104,6 +105,14 @@ DOCS_CSP = (
 DOCS_PATHS = ("/docs", "/redoc")
 
 access_log = logging.getLogger("consulta.access")
+SESSION = f"{SESSION_COOKIE}=".encode()
+
+
+def _credentialed(scope: Scope) -> bool:
+    """Whether the request carries a token or a web session: its answer is that person's (a
+    ballot, a secret shown once), which no cache, shared or the browser's, may keep."""
+    headers = dict(scope["headers"])
+    return b"authorization" in headers or SESSION in headers.get(b"cookie", b"")
 
 
 class RequestContext:
@@ -134,6 +143,8 @@ class RequestContext:
                 headers = list(message.get("headers", []))
                 headers.append((b"x-request-id", request_id.encode()))
                 headers += API_HEADERS
+                if _credentialed(scope) and not any(k == b"cache-control" for k, _ in headers):
+                    headers.append((b"cache-control", b"no-store"))
                 content_type = dict(headers).get(b"content-type", b"")
                 if content_type.startswith(b"text/html"):
                     docs = scope["path"].startswith(DOCS_PATHS)

@@ -15,6 +15,13 @@ integer outside it, in a path or a body, is 422 on both databases, never a crash
 one inside it that names nothing is 404 (or 422 in a body), as for any unknown id."""
 Id = Annotated[int, Field(ge=MIN_ID, le=MAX_ID)]
 
+
+def fits(id_: int) -> bool:
+    """Whether a database can hold `id_`: one that does not names nothing (a form's id, which
+    no schema bounded, is looked up only if it fits)."""
+    return MIN_ID <= id_ <= MAX_ID
+
+
 MIN_YEAR, MAX_YEAR = 1900, 2999
 """The years a consultation's dates and a session's times fall in: wide enough for any forum,
 narrow enough that moving a moment to any time zone, or a day to the next, never overflows."""

@@ -25,6 +25,32 @@ async def test_every_response_carries_security_headers_and_a_request_id(
         assert len(response.headers["x-request-id"]) == 32
 
 
+async def test_what_a_signed_in_person_is_answered_is_never_cached(
+    client: httpx.AsyncClient, app: FastAPI
+) -> None:
+    """Their ballot, a token or a webhook secret shown once: no cache may keep it. What anyone
+    may read stays cacheable."""
+    boss = await admin(client, app)
+    slug = str((await create_consultation(client, boss))["slug"])
+    await add_topics(client, boss, slug, ["Access"])
+    await move(client, boss, slug, "open")
+    voter = await register(client)
+    ballot = await client.get(f"{API}/consultations/{slug}/ballot", headers=voter.headers)
+    assert ballot.status_code == 200
+    assert ballot.headers["cache-control"] == "no-store"
+    token = await client.post(
+        f"{API}/auth/tokens",
+        json={"name": "Script", "scopes": ["results"], "expires_in_days": 30},
+        headers=voter.headers,
+    )
+    assert token.status_code == 201
+    assert token.headers["cache-control"] == "no-store"
+    page = await client.get("/account/tokens", headers={"Cookie": "consulta_session=expired"})
+    assert page.headers["cache-control"] == "no-store"
+    public = await client.get(f"{API}/consultations/lacigf-2017/topics")
+    assert "cache-control" not in public.headers
+
+
 async def test_problem_responses_carry_the_request_id(client: httpx.AsyncClient) -> None:
     response = await client.get(f"{API}/nowhere", headers={"X-Request-ID": "trace-123"})
     assert response.headers["x-request-id"] == "trace-123"

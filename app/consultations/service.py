@@ -33,7 +33,7 @@ from app.proposals.models import Proposal, ProposalStatus
 from app.results import queries as results_queries
 from app.results import service as results
 from app.translations import updated
-from app.vocabulary import ConsultationState
+from app.vocabulary import ConsultationState, fits
 from app.webhooks import service as webhooks
 from app.webhooks.events import WebhookEvent
 
@@ -325,7 +325,7 @@ def shuffled(topics: Sequence[Topic], *, secret: str, account_id: int) -> list[T
 
 
 def get_topic(session: Session, consultation: Consultation, topic_id: int) -> Topic:
-    topic = session.get(Topic, topic_id)
+    topic = session.get(Topic, topic_id) if fits(topic_id) else None
     if topic is None or topic.consultation_id != consultation.id:
         raise NotFound(f"No topic {topic_id} in this consultation.")
     return topic

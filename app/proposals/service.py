@@ -40,6 +40,7 @@ from app.proposals.schemas import (
     ProposalUpdate,
     SimilarItem,
 )
+from app.vocabulary import fits
 from app.webhooks import service as webhooks
 from app.webhooks.events import WebhookEvent
 
@@ -48,7 +49,7 @@ FIELDS = translations.PROPOSAL_FIELDS
 
 
 def get(session: Session, consultation: Consultation, proposal_id: int) -> Proposal:
-    proposal = session.get(Proposal, proposal_id)
+    proposal = session.get(Proposal, proposal_id) if fits(proposal_id) else None
     if proposal is None or proposal.consultation_id != consultation.id:
         raise NotFound(f"No proposal {proposal_id} in this consultation.")
     return proposal
@@ -446,7 +447,7 @@ def merge(
         loc = ("body", "into_proposal_id")
         if into_proposal_id == proposal.id:
             raise Invalid("A proposal cannot be merged into itself.", loc=loc)
-        target = session.get(Proposal, into_proposal_id)
+        target = session.get(Proposal, into_proposal_id) if fits(into_proposal_id) else None
         if target is None or target.consultation_id != consultation.id:
             raise Invalid(f"No proposal {into_proposal_id} in this consultation.", loc=loc)
         seen = {target.id}
@@ -477,7 +478,7 @@ def merge(
         target_title = target.title
     else:
         assert into_topic_id is not None
-        topic = session.get(Topic, into_topic_id)
+        topic = session.get(Topic, into_topic_id) if fits(into_topic_id) else None
         if topic is None or topic.consultation_id != consultation.id:
             raise Invalid(
                 f"No topic {into_topic_id} in this consultation.", loc=("body", "into_topic_id")

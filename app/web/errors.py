@@ -10,7 +10,7 @@ from fastapi import FastAPI, Request
 from starlette.exceptions import HTTPException
 from starlette.responses import Response
 
-from app.web.rendering import error_response
+from app.web.rendering import PageRefused, error_response
 
 Handler = Callable[[Request, Exception], Awaitable[Response] | Response]
 NOT_PAGES = ("/api/", "/openapi.json", "/healthz", "/readyz")
@@ -39,7 +39,13 @@ def _as_page(handler: Handler) -> Handler:
     return handle
 
 
+async def _refused(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, PageRefused)
+    return exc.response
+
+
 def install_page_errors(app: FastAPI) -> None:
     """Wraps every installed error handler (call after app.errors.install_error_handlers)."""
     for kind, handler in list(app.exception_handlers.items()):
         app.exception_handlers[kind] = _as_page(handler)
+    app.add_exception_handler(PageRefused, _refused)

@@ -2,6 +2,7 @@
 and the route class that turns a DomainError in a page handler into an HTML error page."""
 
 from collections.abc import Callable, Coroutine, Mapping
+from dataclasses import replace
 from datetime import date, datetime
 from functools import lru_cache
 from http import HTTPStatus
@@ -17,6 +18,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.routing import APIRoute
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from sqlalchemy import inspect
 
 from app import scoring
 from app.errors import Blocked, DomainError, NotFound, Unauthorized
@@ -180,6 +182,10 @@ def error_response(
 ) -> Response:
     """An HTML error page with `status`; `detail` is the service's own sentence, if any."""
     viewer: Viewer = getattr(request.state, "viewer", None) or _fallback_viewer(request)
+    if viewer.account is not None and inspect(viewer.account).expired:
+        # An unexpected error rolled the request's transaction back: the account can no
+        # longer be read, and the page is shown as to someone signed out.
+        viewer = replace(viewer, account=None)
     return render(
         viewer,
         "error.html",
@@ -203,6 +209,16 @@ def error_page(request: Request, exc: DomainError) -> Response:
     return error_response(request, exc.status, exc.detail, headers=headers, problems=problems)
 
 
+class PageRefused(Exception):
+    """A page handler's refusal, already rendered as its error page. Raised rather than
+    returned so that it leaves the request's transaction as an exception and rolls back what
+    the handler wrote before it was refused; app.web.errors answers it with the page."""
+
+    def __init__(self, response: Response) -> None:
+        super().__init__(response.status_code)
+        self.response = response
+
+
 class PageRoute(APIRoute):
     """Page handlers answer errors with HTML pages; the API keeps its problem details."""
 
@@ -210,11 +226,12 @@ class PageRoute(APIRoute):
         handle = super().get_route_handler()
 
         async def page(request: Request) -> Response:
+            # The page is rendered here, while the viewer's account can still be read.
             try:
                 return await handle(request)
             except DomainError as exc:
-                return error_page(request, exc)
-            except RequestValidationError:
-                return error_page(request, NotFound("No such page."))
+                raise PageRefused(error_page(request, exc)) from exc
+            except RequestValidationError as exc:
+                raise PageRefused(error_page(request, NotFound("No such page."))) from exc
 
         return page

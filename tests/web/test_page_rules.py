@@ -4,8 +4,12 @@ token."""
 
 import httpx
 import pytest
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
+from sqlalchemy import select
 
+from app.models import Account
+from app.web.rendering import error_response
+from app.web.visitors import Viewer
 from tests.actors import PASSWORD, Actor, add_topics, admin, create_consultation, register
 from tests.snapshots import snapshot
 from tests.web.html import csrf, elements, sign_in, text_of
@@ -238,3 +242,36 @@ async def test_bad_settings_are_all_reported_and_change_nothing(
     for field in ("title", "timezone", "scale_labels", "prior_weight", "agenda_size"):
         assert text_of(refused.text, "ul", id=f"{field}-error"), field
     assert snapshot(app) == before
+
+
+async def test_an_error_page_after_a_rollback_still_renders_in_the_viewers_language(
+    client: httpx.AsyncClient, app: FastAPI
+) -> None:
+    """An unexpected error rolls the request's transaction back, expiring the signed-in
+    account the page header shows: the 500 page itself crashed (DetachedInstanceError) and
+    the visitor got a plain-text English "Internal Server Error"."""
+    person = await register(client)
+    with app.state.sessions() as session:
+        account = session.scalars(select(Account).where(Account.email == person.email)).one()
+        assert account.display_name  # loaded
+        session.rollback()  # as app.db.transaction does when the handler raises
+    scope = {
+        "type": "http",
+        "method": "GET",
+        "path": "/c/lacigf-2017",
+        "query_string": b"",
+        "headers": [],
+        "scheme": "http",
+        "server": ("consulta.test", 80),
+        "app": app,
+    }
+    request = Request(scope)
+    request.state.viewer = Viewer(
+        account=account, lang="es", csrf="", path="/c/lacigf-2017", secure=False
+    )
+    page = error_response(request, 500, None)
+    assert page.status_code == 500
+    assert page.headers["content-type"].startswith("text/html")
+    body = bytes(page.body).decode()
+    assert elements(body, "html")[0].attrs["lang"] == "es"
+    assert person.email not in body  # shown as to someone signed out

@@ -242,3 +242,68 @@ async def test_the_proposal_form_takes_optional_translations(
         "fr": {"description": "Accès."},
         "pt": {"title": "Inclusão digital"},
     }
+
+
+async def test_a_bulk_decision_refused_for_one_proposal_changes_none(
+    client: httpx.AsyncClient, app: FastAPI, visitor: Visitor
+) -> None:
+    """All or none: rejecting two proposals of which one is decided already is 409 and leaves
+    the other undecided, unmailed and unaudited (the first was rejected and mailed)."""
+    boss, slug = await open_call(client, app, visitor)
+    ids = []
+    for n in range(2):
+        response = await client.post(
+            f"{API}/consultations/{slug}/proposals",
+            json={"title": f"Tema {n}", "description": "Por qué."},
+            headers=(await register(client)).headers,
+        )
+        ids.append(response.json()["id"])
+    browser = await visitor()
+    await sign_in(browser, boss.email, PASSWORD)
+    queue = f"/c/{slug}/proposals/review"
+    token = csrf((await browser.get(queue)).text)
+    first = {"csrf_token": token, "action": "reject", "reason": "Fuera de tema."}
+    assert (await browser.post(queue, data=first | {"proposal": [str(ids[1])]})).status_code == 303
+    for action in ("reject", "accept"):
+        before = snapshot(app)
+        both = first | {"action": action, "proposal": [str(ids[0]), str(ids[1])]}
+        refused = await browser.post(queue, data=both)
+        assert refused.status_code == 409, refused.text
+        assert snapshot(app) == before, action
+
+
+async def test_ids_no_database_can_hold_are_answered_and_change_nothing(
+    client: httpx.AsyncClient, app: FastAPI, visitor: Visitor
+) -> None:
+    """An id past 64 bits in a page's address or form was a 500 ("Python int too large to
+    convert to SQLite INTEGER"): it names nothing."""
+    boss, slug = await open_call(client, app, visitor)
+    made = await client.post(
+        f"{API}/consultations/{slug}/proposals",
+        json={"title": "Tema", "description": "Por qué."},
+        headers=(await register(client)).headers,
+    )
+    proposal = made.json()["id"]
+    browser = await visitor()
+    await sign_in(browser, boss.email, PASSWORD)
+    token = csrf((await browser.get(f"/c/{slug}/proposals/review")).text)
+    huge = str(10**20)
+    cases: list[tuple[str, str, dict[str, object] | None, int]] = [
+        ("GET", f"/c/{slug}/topics/{huge}", None, 404),
+        ("POST", f"/c/{slug}/topics/{huge}/delete", {}, 404),
+        ("POST", f"/c/{slug}/topics/{huge}/move", {"direction": "up"}, 404),
+        ("POST", f"/c/{slug}/proposals/{huge}/support", {}, 404),
+        ("POST", f"/c/{slug}/proposals/{huge}/merge", {"into": f"p{proposal}"}, 404),
+        ("POST", f"/c/{slug}/proposals/{proposal}/merge", {"into": f"t{huge}"}, 422),
+        ("POST", f"/c/{slug}/proposals/{proposal}/merge", {"into": f"p{huge}"}, 422),
+        ("POST", f"/c/{slug}/proposals/review", {"action": "accept", "proposal": [huge]}, 404),
+        ("POST", f"/c/{slug}/committee/sessions/{huge}/move", {"direction": "up"}, 404),
+        ("POST", f"/c/{slug}/committee/sessions/{huge}/delete", {}, 404),
+    ]
+    before = snapshot(app)
+    for method, url, data, status in cases:
+        form = None if data is None else {"csrf_token": token} | data
+        response = await browser.request(method, url, data=form)
+        assert response.status_code == status, (method, url, data, response.status_code)
+        assert response.headers["content-type"].startswith("text/html")
+    assert snapshot(app) == before

@@ -12,7 +12,7 @@ from app.auth.dependencies import MailerDep
 from app.consultations import lifecycle
 from app.consultations import service as consultations
 from app.consultations.dependencies import Access, participating_consultation
-from app.deps import SessionDep
+from app.deps import PathId, SessionDep
 from app.errors import Invalid, Unauthorized
 from app.proposals import service
 from app.proposals.models import ProposalStatus
@@ -158,7 +158,7 @@ def my_proposals(slug: str, viewer: CurrentViewer, session: SessionDep) -> Respo
 
 @router.post("/c/{slug}/proposals/{proposal_id}/support")
 def support(
-    slug: str, proposal_id: int, viewer: CurrentViewer, form: CheckedForm, session: SessionDep
+    slug: str, proposal_id: PathId, viewer: CurrentViewer, form: CheckedForm, session: SessionDep
 ) -> Response:
     access = _participant(session, slug, viewer)
     proposal = service.get(session, access.consultation, proposal_id)
@@ -259,7 +259,7 @@ def decide(
 @router.post("/c/{slug}/proposals/{proposal_id}/merge")
 def merge(
     slug: str,
-    proposal_id: int,
+    proposal_id: PathId,
     viewer: CurrentViewer,
     form: CheckedForm,
     session: SessionDep,

@@ -202,7 +202,7 @@ def add_session(
 
 @router.post("/c/{slug}/committee/sessions/{session_id}/delete")
 def delete_session(
-    slug: str, session_id: int, viewer: CurrentViewer, _: CheckedForm, session: SessionDep
+    slug: str, session_id: PathId, viewer: CurrentViewer, _: CheckedForm, session: SessionDep
 ) -> Response:
     access = managed_for(session, slug, viewer)
     row = agenda.get_session(session, access.consultation, session_id)
@@ -212,7 +212,7 @@ def delete_session(
 
 @router.post("/c/{slug}/committee/sessions/{session_id}/move")
 def move_session(
-    slug: str, session_id: int, viewer: CurrentViewer, form: CheckedForm, session: SessionDep
+    slug: str, session_id: PathId, viewer: CurrentViewer, form: CheckedForm, session: SessionDep
 ) -> Response:
     """One place up or down; the first cannot go up nor the last down (nothing changes)."""
     access = managed_for(session, slug, viewer)

@@ -10,7 +10,7 @@ from app.consultations import service as consultations
 from app.consultations.dependencies import Access
 from app.consultations.models import Consultation, Topic
 from app.consultations.schemas import TopicCreate, TopicUpdate
-from app.deps import SessionDep
+from app.deps import PathId, SessionDep
 from app.errors import Duplicate
 from app.translations import TOPIC_FIELDS
 from app.web.forms import FieldErrors, Message
@@ -124,7 +124,7 @@ def _editor(
 
 
 @router.get("/c/{slug}/topics/{topic_id}")
-def topic_page(slug: str, topic_id: int, viewer: CurrentViewer, session: SessionDep) -> Response:
+def topic_page(slug: str, topic_id: PathId, viewer: CurrentViewer, session: SessionDep) -> Response:
     access = managed_for(session, slug, viewer)
     topic = consultations.get_topic(session, access.consultation, topic_id)
     values = {"title": topic.title, "description": topic.description or ""}
@@ -134,7 +134,7 @@ def topic_page(slug: str, topic_id: int, viewer: CurrentViewer, session: Session
 
 @router.post("/c/{slug}/topics/{topic_id}")
 def save_topic(
-    slug: str, topic_id: int, viewer: CurrentViewer, form: CheckedForm, session: SessionDep
+    slug: str, topic_id: PathId, viewer: CurrentViewer, form: CheckedForm, session: SessionDep
 ) -> Response:
     access = managed_for(session, slug, viewer)
     topic = consultations.get_topic(session, access.consultation, topic_id)
@@ -159,7 +159,7 @@ def save_topic(
 
 @router.post("/c/{slug}/topics/{topic_id}/delete")
 def delete_topic(
-    slug: str, topic_id: int, viewer: CurrentViewer, _: CheckedForm, session: SessionDep
+    slug: str, topic_id: PathId, viewer: CurrentViewer, _: CheckedForm, session: SessionDep
 ) -> Response:
     access = managed_for(session, slug, viewer)
     topic = consultations.get_topic(session, access.consultation, topic_id)
@@ -171,7 +171,7 @@ def delete_topic(
 
 @router.post("/c/{slug}/topics/{topic_id}/move")
 def move_topic(
-    slug: str, topic_id: int, viewer: CurrentViewer, form: CheckedForm, session: SessionDep
+    slug: str, topic_id: PathId, viewer: CurrentViewer, form: CheckedForm, session: SessionDep
 ) -> Response:
     """One place up or down; the first cannot go up nor the last down (nothing changes)."""
     access = managed_for(session, slug, viewer)
