@@ -20,6 +20,7 @@ from app.ballots.schemas import BallotPublic, RatingIn, RatingPublic
 from app.consultations import service as consultations
 from app.consultations.models import Consultation, Topic
 from app.db import bound_time, utcnow
+from app.errors import DomainError
 from app.results import tally
 
 
@@ -38,14 +39,29 @@ def facts(
     (app.consultations.service.lock)."""
     consultations.lock(session, consultation, shared=True)
     topics = session.scalars(select(Topic.id).where(Topic.consultation_id == consultation.id))
+    return _facts(consultation, account, frozenset(topics))
+
+
+def _facts(
+    consultation: Consultation, account: Account | None, topics: frozenset[int]
+) -> rules.Facts:
     return rules.Facts(
         state=consultation.state,
         scale_min=consultation.scale_min,
         scale_max=consultation.scale_max,
-        topics=frozenset(topics),
+        topics=topics,
         closes_at=consultation.closes_at,
         require_verified_email=consultation.require_verified_email,
         email_verified=account is None or account.email_verified,
+    )
+
+
+def why_not_now(consultation: Consultation, account: Account) -> DomainError | None:
+    """Why `account` cannot rate in `consultation` now (its state, its deadline, an email not
+    verified), as the ballot rule says; None when it can. The ballot page asks it, so that it
+    offers no form whose every save would be refused."""
+    return rules.refusal(
+        _facts(consultation, account, frozenset()), rules.Replace(()), now=utcnow()
     )
 
 

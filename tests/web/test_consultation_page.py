@@ -4,7 +4,7 @@ from fastapi import FastAPI
 from sqlalchemy import func, select
 
 from app.models import Rating
-from tests.actors import API, PASSWORD, move, register
+from tests.actors import API, PASSWORD, move, register, verify_email
 from tests.databases import Reader
 from tests.web.html import elements, sign_in, submit, text_of
 from tests.web.world import open_consultation
@@ -152,3 +152,25 @@ async def test_unknown_and_hidden_consultations_are_404_pages(
         response = await client.get(path)
         assert response.status_code == 404, path
         assert "Page not found" in text_of(response.text, "h1")
+
+
+async def test_no_ballot_form_is_offered_to_someone_whose_every_save_the_rule_refuses(
+    client: httpx.AsyncClient, app: FastAPI
+) -> None:
+    """An unverified account, or a consultation past its `closes_at`: the page said why only
+    after a save, and the choices were lost with it. It asks the ballot rule first."""
+    _, slug, _ = await open_consultation(client, app)
+    person = await register(client, verified=False)
+    await sign_in(client, person.email, PASSWORD)
+    page = await client.get(f"/c/{slug}")
+    assert not elements(page.text, "form", id="ballot-form")
+    assert "Confirm your email address" in text_of(page.text, "p", id="cannot-rate")
+    await verify_email(client, person.email)
+    assert elements((await client.get(f"/c/{slug}")).text, "form", id="ballot-form")
+
+    _, late, _ = await open_consultation(client, app, closes_at="2026-01-31T21:00:00Z")
+    spanish = await client.get(f"/c/{late}", headers={"Accept-Language": "es"})
+    assert not elements(spanish.text, "form", id="ballot-form")
+    said = text_of(spanish.text, "p", id="cannot-rate")
+    assert "2026-01-31 21:00 UTC" in said
+    assert "Ratings were accepted" not in said  # in the reader's language

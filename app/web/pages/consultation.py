@@ -56,9 +56,12 @@ def _page(
 ) -> Response:
     consultation = access.consultation
     accepting = lifecycle.accepts_ballots(consultation.state)
+    refused = None
+    if accepting and viewer.account is not None:
+        refused = ballots.why_not_now(consultation, viewer.account)
     extra: dict[str, Any] = {}
-    if accepting and viewer.account is not None:  # the language switch carries the ballot
-        extra["switch_form"] = ("ballot-form", f"/c/{consultation.slug}/ballot")
+    if accepting and viewer.account is not None and refused is None:
+        extra["switch_form"] = ("ballot-form", f"/c/{consultation.slug}/ballot")  # carries it
     topics = consultations.list_topics(session, consultation)
     ballot: BallotPublic | None = None
     if viewer.account is not None:
@@ -83,6 +86,7 @@ def _page(
         saved=saved,
         switched=switched,
         accepting=accepting,
+        refused=refused,
         rated=len(stored),
         **extra,
     )
